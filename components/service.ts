@@ -1,0 +1,170 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { ResolvedHost, ResolvedService } from "../lib/config/resolve";
+import { DEFAULTS } from "../lib/defaults";
+import {
+  LABEL, PROJECT, containerLabels, containerName, containerResourceName, toLabelList, volumeName,
+} from "../lib/naming";
+
+export interface ServiceArgs {
+  /** The validated service: every default already applied by the config contract. */
+  spec: ResolvedService;
+  host: ResolvedHost;
+  stack: string;
+  provider: docker.Provider;
+  /** Docker networks of this service's host, by config name. */
+  networks: Record<string, docker.Network>;
+  /** Values for spec.secretEnv, already read as Pulumi secrets. */
+  secretEnv?: Record<string, pulumi.Input<string>>;
+  /** Config files written into the container at create time: no host bind mounts needed. */
+  uploads?: { file: string; content: pulumi.Input<string>; executable?: boolean }[];
+  /** Resources every docker resource of this service waits for, e.g. the host's ColimaHost. */
+  dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** Container inputs derived from a spec: pure, so tests and the offline check can read them without a daemon. */
+export function hardeningInputs(spec: ResolvedService) {
+  const u = spec.unsafe;
+  const securityOpts = [...(u.noNewPrivileges ? DEFAULTS.securityOpts : []), ...u.securityOpts];
+  return {
+    memory: spec.memoryMb,
+    // Equal to memory: no swap, so a leak shows up as an OOM kill instead of a slow host.
+    memorySwap: spec.memoryMb,
+    memoryReservation: spec.memoryReservationMb,
+    cpus: spec.cpus,
+    restart: spec.restart,
+    capabilities: { drops: [...DEFAULTS.capDrop], adds: spec.capAdd.length > 0 ? [...spec.capAdd] : undefined },
+    securityOpts,
+    readOnly: spec.readOnlyRootFs,
+    tmpfs: Object.fromEntries(spec.tmpfs.map((p) => [p, DEFAULTS.tmpfsOptions])),
+    logDriver: spec.logs.driver,
+    logOpts: spec.logs.driver === "none" ? undefined : { "max-size": spec.logs.maxSize, "max-file": String(spec.logs.maxFiles) },
+    healthcheck: {
+      tests: spec.healthcheck.test,
+      interval: spec.healthcheck.interval,
+      timeout: spec.healthcheck.timeout,
+      retries: spec.healthcheck.retries,
+      startPeriod: spec.healthcheck.startPeriod,
+    },
+    user: spec.user,
+    privileged: u.privileged || undefined,
+    pidMode: u.pidMode,
+    ipcMode: u.ipcMode,
+    usernsMode: u.usernsMode,
+    cgroupnsMode: u.cgroupnsMode,
+    cgroupParent: u.cgroupParent,
+    devices: u.devices.length > 0 ? u.devices.map((d) => ({ hostPath: d })) : undefined,
+    sysctls: Object.keys(u.sysctls).length > 0 ? u.sysctls : undefined,
+    shmSize: spec.shmSizeMb,
+    stopTimeout: spec.stopGraceSeconds,
+    destroyGraceSeconds: spec.stopGraceSeconds,
+    command: spec.command,
+    entrypoints: spec.entrypoint,
+    workingDir: spec.workingDir,
+  };
+}
+
+/**
+ * One service on one host: a pinned image, its named volumes and `replicas` hardened containers.
+ * Volumes are retained on `pulumi destroy` unless the service config sets retainOnDestroy: false.
+ */
+export class Service extends pulumi.ComponentResource {
+  public readonly image: docker.RemoteImage;
+  public readonly containers: docker.Container[];
+  public readonly volumes: docker.Volume[];
+  public readonly containerNames: pulumi.Output<string[]>;
+
+  constructor(name: string, args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("minidock:index:Service", name, {}, opts);
+    const { spec, host } = args;
+    const child = { parent: this, provider: args.provider, dependsOn: args.dependsOn };
+
+    this.image = new docker.RemoteImage(`${name}-image`, {
+      name: spec.image,
+      platform: host.platform,
+      // Keep the image on the host after destroy or an upgrade: rolling back is then a local start.
+      keepLocally: true,
+    }, child);
+
+    const volumeFor = new Map<string, docker.Volume>();
+    this.volumes = [];
+    const makeVolume = (v: ResolvedService["volumes"][number], replica?: number) => {
+      const dockerName = volumeName(spec.name, v.name, replica);
+      const labels: Record<string, string> = {
+        [LABEL.project]: PROJECT,
+        [LABEL.stack]: args.stack,
+        [LABEL.host]: host.name,
+        [LABEL.service]: spec.name,
+        [LABEL.volume]: v.name,
+        [LABEL.backup]: String(v.backup),
+      };
+      if (v.backupExemptReason) labels[LABEL.backupExemptReason] = v.backupExemptReason;
+      const vol = new docker.Volume(replica === undefined ? `${name}-${v.name}` : `${name}-${replica}-${v.name}`, { name: dockerName, labels: toLabelList(labels) }, {
+        ...child,
+        retainOnDelete: v.retainOnDestroy,
+      });
+      this.volumes.push(vol);
+      return vol;
+    };
+    for (const v of spec.volumes.filter((v) => v.shared || spec.replicas === 1)) volumeFor.set(v.name, makeVolume(v));
+
+    const plainEnv = Object.entries(spec.env).map(([k, v]) => `${k}=${v}`);
+    const secretEntries = Object.entries(args.secretEnv ?? {});
+    // Any secret value makes the whole env list secret, in state and in outputs.
+    const envs: pulumi.Input<string[]> =
+      secretEntries.length === 0
+        ? plainEnv
+        : pulumi.secret(pulumi.all(secretEntries.map(([k, v]) => pulumi.output(v).apply((val) => `${k}=${val}`))).apply((s) => [...plainEnv, ...s]));
+
+    const hardening = hardeningInputs(spec);
+    const hostNetwork = spec.unsafe.networkMode !== undefined;
+    const networkRefs = spec.networks.map((n) => args.networks[n]);
+
+    this.containers = [];
+    for (let replica = 1; replica <= spec.replicas; replica++) {
+      const volumes = spec.volumes.map((v) => {
+        const vol = volumeFor.get(v.name) ?? makeVolume(v, replica);
+        return { volumeName: vol.name, containerPath: v.path, readOnly: v.readOnly || undefined };
+      });
+      const mounts = spec.unsafe.hostMounts.map((m) => ({
+        type: "bind",
+        source: m.hostPath,
+        target: m.path,
+        readOnly: m.readOnly,
+        bindOptions: m.propagation ? { propagation: m.propagation } : undefined,
+      }));
+      const labels = containerLabels({
+        stack: args.stack,
+        host: host.name,
+        service: spec.name,
+        replica,
+        tier: spec.tier,
+        hostMemoryMb: host.memoryMb,
+        hostReserveMb: host.reserveMb,
+        hostCpus: host.cpus,
+      });
+      this.containers.push(
+        new docker.Container(containerResourceName(name, replica), {
+          name: containerName(spec.name, replica),
+          image: this.image.imageId,
+          ...hardening,
+          envs,
+          labels: toLabelList(labels),
+          // A user-defined network as the mode keeps the container off the default bridge.
+          networkMode: hostNetwork ? spec.unsafe.networkMode : networkRefs[0].name,
+          networksAdvanced: hostNetwork ? undefined : networkRefs.map((n) => ({ name: n.name, aliases: [spec.name] })),
+          ports: spec.ports.map((p) => ({ internal: p.target, external: p.published, ip: p.bind, protocol: p.protocol })),
+          volumes: volumes.length > 0 ? volumes : undefined,
+          mounts: mounts.length > 0 ? mounts : undefined,
+          uploads: args.uploads?.map((u) => ({ file: u.file, content: u.content, executable: u.executable })),
+          // Fail the deployment when the container never becomes healthy, instead of reporting success.
+          wait: spec.healthcheck.test[0] !== "NONE",
+          waitTimeout: 120,
+        }, { ...child, deleteBeforeReplace: true }),
+      );
+    }
+
+    this.containerNames = pulumi.output(this.containers.map((c) => c.name));
+    this.registerOutputs({ image: this.image.name, containerNames: this.containerNames });
+  }
+}

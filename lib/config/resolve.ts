@@ -1,0 +1,130 @@
+import { DEFAULTS } from "../defaults";
+import { Tier } from "../naming";
+import { describeValue } from "./errors";
+import { ColimaConfig, HostConfig, NetworkConfig } from "./hosts";
+import { ServiceConfig } from "./services";
+import { ConfigError, ParsedStack, RawStackConfig, parseSections } from "./stack";
+
+/** A host with every default applied and its docker daemon address worked out. */
+export interface ResolvedHost extends Omit<HostConfig, "colima"> {
+  name: string;
+  /** ssh://user@address[:port] or the configured dockerHost. */
+  dockerHost: string;
+  remote: boolean;
+  /** Only for hosts reached over SSH: Colima runs there. */
+  colima?: ColimaConfig;
+}
+
+/** A service placed on exactly one host and attached to declared networks. */
+export interface ResolvedService extends Omit<ServiceConfig, "host" | "networks" | "logs"> {
+  name: string;
+  /** Config services are the user's workload; minidock's own monitoring, backups and tailnet are platform. */
+  tier: Tier;
+  logs: { driver: ServiceConfig["logs"]["driver"]; maxSize: string; maxFiles: number };
+  host: string;
+  networks: string[];
+}
+
+export interface StackConfig extends Omit<ParsedStack, "hosts" | "services" | "networks"> {
+  stack: string;
+  hosts: ResolvedHost[];
+  networks: Record<string, NetworkConfig>;
+  services: ResolvedService[];
+}
+
+function resolveHost(name: string, h: HostConfig): ResolvedHost {
+  const remote = h.ssh !== undefined;
+  const dockerHost = remote ? `ssh://${h.ssh}${h.sshPort === 22 ? "" : `:${h.sshPort}`}` : (h.dockerHost as string);
+  return {
+    ...h,
+    name,
+    dockerHost,
+    remote,
+    platform: h.platform ?? (remote ? DEFAULTS.remotePlatform : undefined),
+    colima: remote ? (h.colima ?? ({} as ColimaConfig)) : undefined,
+  };
+}
+
+/** Same address, or one of them 0.0.0.0 / ::, means the two bindings collide on the daemon. */
+function bindingsOverlap(a: string, b: string): boolean {
+  const wildcard = (x: string) => x === "0.0.0.0" || x === "::";
+  return a === b || wildcard(a) || wildcard(b);
+}
+
+function crossCheck(parsed: ParsedStack, raw: RawStackConfig): string[] {
+  const problems: string[] = [];
+  const hostNames = Object.keys(parsed.hosts);
+  const networkNames = Object.keys(parsed.networks);
+  const published: { host: string; service: string; index: number; bind: string; port: number; protocol: string }[] = [];
+
+  for (const [name, svc] of Object.entries(parsed.services)) {
+    const at = `services.${name}`;
+    const host = svc.host ?? hostNames[0];
+    if (svc.host !== undefined && !hostNames.includes(svc.host)) {
+      problems.push(`${at}.host: unknown host ${describeValue(svc.host)} (declared hosts: ${hostNames.join(", ")})`);
+    }
+    (svc.networks ?? []).forEach((n, i) => {
+      if (!networkNames.includes(n)) {
+        problems.push(`${at}.networks.${i}: unknown network ${describeValue(n)} (declared networks: ${networkNames.join(", ")})`);
+      }
+    });
+    for (const [env, key] of Object.entries(svc.secretEnv)) {
+      if (!(key in raw.values)) {
+        problems.push(
+          `${at}.secretEnv.${env}: secret config key ${describeValue(key)} is not set (run: pulumi config set --secret ${key} <value>)`,
+        );
+      } else if (!raw.secretKeys.has(key)) {
+        problems.push(
+          `${at}.secretEnv.${env}: config key ${describeValue(key)} is set in plain text; set it again with --secret`,
+        );
+      }
+      if (env in svc.env) problems.push(`${at}.secretEnv.${env}: also set in env; keep it in one place`);
+    }
+    svc.ports.forEach((p, index) => published.push({ host, service: name, index, bind: p.bind, port: p.published, protocol: p.protocol }));
+  }
+
+  published.forEach((p, i) => {
+    const clash = published.slice(0, i).find(
+      (q) => q.host === p.host && q.port === p.port && q.protocol === p.protocol && bindingsOverlap(q.bind, p.bind),
+    );
+    if (clash) {
+      problems.push(
+        `services.${p.service}.ports.${p.index}.published: ${p.bind}:${p.port}/${p.protocol} on host ${p.host} ` +
+          `is already published by services.${clash.service} (${clash.bind}:${clash.port})`,
+      );
+    }
+  });
+  return problems;
+}
+
+/**
+ * Raw config → typed, cross-checked stack config, or one ConfigError listing every problem.
+ * Pure: the Pulumi runtime is read by load.ts, so this is tested directly.
+ */
+export function resolveStackConfig(stack: string, raw: RawStackConfig): StackConfig {
+  const { parsed, problems } = parseSections(raw);
+  if (!parsed) throw new ConfigError(problems);
+  problems.push(...crossCheck(parsed, raw));
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const hostNames = Object.keys(parsed.hosts);
+  const networkNames = Object.keys(parsed.networks);
+  return {
+    ...parsed,
+    stack,
+    hosts: Object.entries(parsed.hosts).map(([name, h]) => resolveHost(name, h)),
+    networks: parsed.networks,
+    services: Object.entries(parsed.services).map(([name, s]) => ({
+      ...s,
+      logs: {
+        driver: s.logs.driver,
+        maxSize: s.logs.maxSize ?? parsed.logMaxSize,
+        maxFiles: s.logs.maxFiles ?? parsed.logMaxFiles,
+      },
+      name,
+      tier: "workload" as const,
+      host: s.host ?? hostNames[0],
+      networks: s.networks ?? [networkNames[0]],
+    })),
+  };
+}

@@ -1,0 +1,162 @@
+import { z } from "zod";
+import { DEFAULTS } from "../defaults";
+import { parseImageRef } from "../images";
+import { describeValue } from "./errors";
+import {
+  absolutePath, cpuString, envName, goDuration, ipAddress, nonNegativeInt, port, positiveInt, resourceName, sizeString,
+} from "./primitives";
+
+const imageRef = z.string().min(1).superRefine((ref, ctx) => {
+  const { tag, digest } = parseImageRef(ref);
+  if (!tag && !digest) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `expected an image with an exact tag or digest such as "postgres:16.6-alpine", got ${describeValue(ref)}`,
+    });
+  }
+});
+
+const volume = z
+  .object({
+    name: resourceName,
+    path: absolutePath,
+    /** Covered by the host's backup service. */
+    backup: z.boolean().default(false),
+    /** Why a data volume is not backed up; required by the backup-coverage policy when backup is false. */
+    backupExemptReason: z.string().min(1).optional(),
+    readOnly: z.boolean().default(false),
+    /** One volume for all replicas instead of one per replica. */
+    shared: z.boolean().default(false),
+    /** Volumes survive `pulumi destroy` unless this is set to false. */
+    retainOnDestroy: z.boolean().default(true),
+  })
+  .strict();
+
+const publishedPort = z
+  .object({
+    published: port,
+    target: port,
+    bind: ipAddress.default(DEFAULTS.bindAddress),
+    protocol: z.enum(["tcp", "udp"]).default("tcp"),
+  })
+  .strict();
+
+const healthcheck = z
+  .object({
+    /** Docker form: ["CMD", ...], ["CMD-SHELL", "..."], or ["NONE"] to switch it off explicitly. */
+    test: z.array(z.string()).min(1),
+    interval: goDuration.default(DEFAULTS.healthcheck.interval),
+    timeout: goDuration.default(DEFAULTS.healthcheck.timeout),
+    retries: positiveInt.default(DEFAULTS.healthcheck.retries),
+    startPeriod: goDuration.default(DEFAULTS.healthcheck.startPeriod),
+  })
+  .strict()
+  .superRefine((h, ctx) => {
+    if (!["CMD", "CMD-SHELL", "NONE"].includes(h.test[0])) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["test", 0],
+        message: `expected "CMD", "CMD-SHELL" or "NONE" first, got ${describeValue(h.test[0])}`,
+      });
+    }
+  });
+
+const logs = z
+  .object({
+    driver: z.enum(["json-file", "local", "none"]).default(DEFAULTS.logDriver),
+    /** Default: the stack-wide minidock:logMaxSize. */
+    maxSize: sizeString.optional(),
+    /** Default: the stack-wide minidock:logMaxFiles. */
+    maxFiles: positiveInt.optional(),
+  })
+  .strict();
+
+const hostMount = z
+  .object({
+    hostPath: absolutePath,
+    path: absolutePath,
+    readOnly: z.boolean().default(true),
+    propagation: z.enum(["private", "rprivate", "slave", "rslave", "shared", "rshared"]).optional(),
+  })
+  .strict();
+
+/**
+ * Everything that weakens isolation lives under `unsafe:`, so a PR that loosens a container shows it in one
+ * place. The policy pack refuses most of these unless an exemption with a reason is configured.
+ */
+const unsafe = z
+  .object({
+    privileged: z.boolean().default(false),
+    noNewPrivileges: z.boolean().default(true),
+    networkMode: z.enum(["host", "none"]).optional(),
+    pidMode: z.literal("host").optional(),
+    ipcMode: z.enum(["host", "shareable", "private"]).optional(),
+    usernsMode: z.literal("host").optional(),
+    cgroupnsMode: z.enum(["host", "private"]).optional(),
+    cgroupParent: z.string().min(1).optional(),
+    securityOpts: z.array(z.string().min(1)).default([]),
+    devices: z.array(absolutePath).default([]),
+    sysctls: z.record(z.string(), z.string()).default({}),
+    hostMounts: z.array(hostMount).default([]),
+  })
+  .strict();
+
+export const serviceSchema = z
+  .object({
+    image: imageRef,
+    /** Host key; defaults to the only or first host. */
+    host: resourceName.optional(),
+    replicas: positiveInt.default(DEFAULTS.replicas),
+    memoryMb: positiveInt,
+    /** Soft reservation the scheduler tries to keep; must not exceed memoryMb. */
+    memoryReservationMb: positiveInt.optional(),
+    cpus: cpuString.default(DEFAULTS.cpus),
+    command: z.array(z.string()).optional(),
+    entrypoint: z.array(z.string()).optional(),
+    workingDir: absolutePath.optional(),
+    env: z.record(envName, z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
+    /** ENV_NAME: name of a Pulumi secret config key (`pulumi config set --secret <key> ...`). */
+    secretEnv: z.record(envName, z.string().min(1)).default({}),
+    /** Declared networks to join; defaults to the first declared network. */
+    networks: z.array(resourceName).min(1).optional(),
+    volumes: z.array(volume).default([]),
+    ports: z.array(publishedPort).default([]),
+    healthcheck,
+    user: z.string().min(1).optional(),
+    readOnlyRootFs: z.boolean().default(DEFAULTS.readOnlyRootFs),
+    tmpfs: z.array(absolutePath).default([...DEFAULTS.tmpfs]),
+    capAdd: z.array(z.string().min(1)).default([]),
+    restart: z.enum(["unless-stopped", "always", "on-failure", "no"]).default(DEFAULTS.restart),
+    logs: logs.default({}),
+    shmSizeMb: positiveInt.optional(),
+    stopGraceSeconds: nonNegativeInt.default(DEFAULTS.stopGraceSeconds),
+    unsafe: unsafe.default({}),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.memoryReservationMb !== undefined && s.memoryReservationMb > s.memoryMb) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["memoryReservationMb"],
+        message: `expected at most memoryMb (${s.memoryMb}), got ${s.memoryReservationMb}`,
+      });
+    }
+    const paths = new Set<string>();
+    s.volumes.forEach((v, i) => {
+      if (paths.has(v.path)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["volumes", i, "path"], message: `mounted twice: ${describeValue(v.path)}` });
+      }
+      paths.add(v.path);
+    });
+    const names = new Set<string>();
+    s.volumes.forEach((v, i) => {
+      if (names.has(v.name)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["volumes", i, "name"], message: `volume declared twice: ${describeValue(v.name)}` });
+      }
+      names.add(v.name);
+    });
+  });
+
+export type ServiceConfig = z.output<typeof serviceSchema>;
+export type VolumeConfig = ServiceConfig["volumes"][number];
+export type PortConfig = ServiceConfig["ports"][number];

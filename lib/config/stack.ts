@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { DEFAULTS } from "../defaults";
+import { PROJECT } from "../naming";
+import { backupSchema } from "./backup";
+import { ConfigError, describeValue, errorMap, formatIssues } from "./errors";
+import { hostSchema, networkSchema } from "./hosts";
+import { monitoringSchema } from "./monitoring";
+import { namedRecord, positiveInt, sizeString } from "./primitives";
+import { serviceSchema } from "./services";
+import { tailscaleSchema } from "./tailscale";
+
+/**
+ * The whole stack config contract: one zod schema per `minidock:<key>`. Objects are validated here because
+ * Pulumi's project config (Pulumi.yaml) can only type scalars and arrays.
+ */
+export const SECTIONS = {
+  hosts: namedRecord(hostSchema).refine((h) => Object.keys(h).length > 0, (h) => ({
+    message: `expected at least one host, got ${describeValue(h)}`,
+  })),
+  networks: namedRecord(networkSchema).default({ apps: {} }).refine((n) => Object.keys(n).length > 0, {
+    message: "expected at least one network: containers never join the default bridge",
+  }),
+  services: namedRecord(serviceSchema).default({}),
+  tailscale: tailscaleSchema.default({}),
+  monitoring: monitoringSchema.default({}),
+  backup: backupSchema.default({}),
+  /** Stack-wide log rotation defaults; Pulumi.yaml declares them with types and defaults. */
+  logMaxSize: sizeString.default(DEFAULTS.logMaxSize),
+  logMaxFiles: positiveInt.default(DEFAULTS.logMaxFiles),
+} as const;
+
+const stackSchema = z.object(SECTIONS).strict();
+type ParsedStack = z.output<typeof stackSchema>;
+
+export type RawConfigValues = Record<string, unknown>;
+
+/**
+ * Raw `minidock:*` config, as Pulumi hands it over (strings, JSON for objects), without the namespace.
+ * Keys that are not sections must be secrets referenced by some service's secretEnv.
+ */
+export interface RawStackConfig {
+  values: Record<string, string>;
+  secretKeys: ReadonlySet<string>;
+}
+
+/** Pulumi hands objects over as JSON and scalars as strings; the schema decides what type each must be. */
+export function parseSectionValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+export { ConfigError, PROJECT };
+export type { ParsedStack };
+
+/** Schema pass only: shape, types and per-field rules. Cross-references are checked in resolve.ts. */
+export function parseSections(raw: RawStackConfig): { parsed?: ParsedStack; problems: string[] } {
+  const sectionNames = new Set(Object.keys(SECTIONS));
+  const input: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(raw.values)) {
+    if (sectionNames.has(key)) input[key] = parseSectionValue(value);
+    else if (!raw.secretKeys.has(key)) {
+      problems.push(
+        `${key}: unknown config key (known: ${[...sectionNames].join(", ")}; secrets set with --secret are allowed too)`,
+      );
+    }
+  }
+  const result = stackSchema.safeParse(input, { errorMap });
+  if (!result.success) problems.push(...formatIssues(result.error.issues));
+  return { parsed: result.success ? result.data : undefined, problems };
+}

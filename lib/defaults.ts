@@ -1,0 +1,29 @@
+/**
+ * Secure defaults applied to every container minidock creates. One place, so the program, the policies,
+ * the docs and the tests agree on what "hardened" means. Pulumi.yaml declares the scalar ones as project
+ * config defaults too; tests/lib/defaults.test.ts keeps the two in step.
+ */
+export const DEFAULTS = {
+  restart: "unless-stopped",
+  logDriver: "json-file",
+  logMaxSize: "10m",
+  logMaxFiles: 3,
+  bindAddress: "127.0.0.1",
+  readOnlyRootFs: true,
+  tmpfs: ["/tmp"],
+  tmpfsOptions: "rw,noexec,nosuid,nodev,size=64m",
+  capDrop: ["ALL"],
+  securityOpts: ["no-new-privileges:true"],
+  stopGraceSeconds: 30,
+  cpus: "1.0",
+  replicas: 1,
+  hostReserveMb: 1024,
+  hostDiskGb: 100,
+  healthcheck: { interval: "30s", timeout: "5s", retries: 3, startPeriod: "30s" },
+  /** The Mac mini M4 is arm64; every remote host pulls this platform unless its config says otherwise. */
+  remotePlatform: "linux/arm64",
+  /** The user's promise: everything fits 14 GB on a 16 GB mini. The budget policy's default ceiling. */
+  maxHostMemoryMb: 14336,
+  /** Platform services (monitoring, backups, tailnet) may declare at most this much per host. */
+  maxPlatformMemoryMb: 1536,
+} as const;

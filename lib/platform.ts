@@ -1,0 +1,32 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "./config/errors";
+import { ResolvedService } from "./config/resolve";
+
+/**
+ * A service minidock adds on its own (monitoring, backups, tailnet access). It goes through the same Service
+ * component, with the same hardening and the same budget, as the user's services.
+ */
+export interface PlatformService {
+  spec: ResolvedService;
+  /** Generated config files, shipped into the container with the provider's `uploads`. */
+  uploads?: { file: string; content: pulumi.Input<string>; executable?: boolean }[];
+  /** Values for spec.secretEnv that come from resources (e.g. a Tailscale auth key), not from config. */
+  secretEnv?: Record<string, pulumi.Input<string>>;
+}
+
+/** A config service may not take a name minidock uses for a platform service on the same host. */
+export function assertUniqueOnEachHost(specs: ResolvedService[]): void {
+  const seen = new Map<string, ResolvedService>();
+  const problems: string[] = [];
+  for (const spec of specs) {
+    const key = `${spec.host}/${spec.name}`;
+    const first = seen.get(key);
+    if (first) {
+      problems.push(
+        `services.${spec.name}: the name is taken on host ${spec.host} by minidock's ${first.tier === "platform" ? first.name : spec.name} platform service; rename the service`,
+      );
+    }
+    seen.set(key, spec);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}
