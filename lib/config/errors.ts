@@ -7,7 +7,11 @@ import { z } from "zod";
  * `pulumi up` prints the problems without a stack trace.
  */
 export class ConfigError extends pulumi.RunError {
-  constructor(public readonly problems: string[]) {
+  constructor(
+    public readonly problems: string[],
+    /** Secret config keys that are referenced but not set: offline tools fill these with placeholders. */
+    public readonly missingSecrets: string[] = [],
+  ) {
     super(
       `minidock: the stack config has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
         problems.map((p) => `  - ${p}`).join("\n"),

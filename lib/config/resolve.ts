@@ -2,6 +2,7 @@ import { DEFAULTS } from "../defaults";
 import { Tier } from "../naming";
 import { describeValue } from "./errors";
 import { ColimaConfig, HostConfig, NetworkConfig } from "./hosts";
+import { CheckContext, checkSecretRef } from "./secrets";
 import { ServiceConfig } from "./services";
 import { ConfigError, ParsedStack, RawStackConfig, parseSections } from "./stack";
 
@@ -51,8 +52,8 @@ function bindingsOverlap(a: string, b: string): boolean {
   return a === b || wildcard(a) || wildcard(b);
 }
 
-function crossCheck(parsed: ParsedStack, raw: RawStackConfig): string[] {
-  const problems: string[] = [];
+function crossCheck(parsed: ParsedStack, ctx: CheckContext): void {
+  const { problems } = ctx;
   const hostNames = Object.keys(parsed.hosts);
   const networkNames = Object.keys(parsed.networks);
   const published: { host: string; service: string; index: number; bind: string; port: number; protocol: string }[] = [];
@@ -69,15 +70,7 @@ function crossCheck(parsed: ParsedStack, raw: RawStackConfig): string[] {
       }
     });
     for (const [env, key] of Object.entries(svc.secretEnv)) {
-      if (!(key in raw.values)) {
-        problems.push(
-          `${at}.secretEnv.${env}: secret config key ${describeValue(key)} is not set (run: pulumi config set --secret ${key} <value>)`,
-        );
-      } else if (!raw.secretKeys.has(key)) {
-        problems.push(
-          `${at}.secretEnv.${env}: config key ${describeValue(key)} is set in plain text; set it again with --secret`,
-        );
-      }
+      checkSecretRef(ctx, `${at}.secretEnv.${env}`, key);
       if (env in svc.env) problems.push(`${at}.secretEnv.${env}: also set in env; keep it in one place`);
     }
     svc.ports.forEach((p, index) => published.push({ host, service: name, index, bind: p.bind, port: p.published, protocol: p.protocol }));
@@ -94,7 +87,6 @@ function crossCheck(parsed: ParsedStack, raw: RawStackConfig): string[] {
       );
     }
   });
-  return problems;
 }
 
 /**
@@ -104,8 +96,10 @@ function crossCheck(parsed: ParsedStack, raw: RawStackConfig): string[] {
 export function resolveStackConfig(stack: string, raw: RawStackConfig): StackConfig {
   const { parsed, problems } = parseSections(raw);
   if (!parsed) throw new ConfigError(problems);
-  problems.push(...crossCheck(parsed, raw));
-  if (problems.length > 0) throw new ConfigError(problems);
+  const ctx: CheckContext = { raw, problems, missingSecrets: new Set() };
+  crossCheck(parsed, ctx);
+  // Each platform section checks its own references here (secrets, hosts, services it names).
+  if (problems.length > 0) throw new ConfigError(problems, [...ctx.missingSecrets]);
 
   const hostNames = Object.keys(parsed.hosts);
   const networkNames = Object.keys(parsed.networks);

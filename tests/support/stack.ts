@@ -1,6 +1,8 @@
 import * as path from "path";
 import { Evaluation, RecordedResource, evaluateProgram } from "../../tools/offline/evaluate";
-import { StackConfigValues, readStackConfigFile, stackFilePath } from "../../tools/offline/stackFile";
+import {
+  StackConfigValues, readStackConfigFile, stackFilePath, withPlaceholderSecrets,
+} from "../../tools/offline/stackFile";
 
 /**
  * Test helpers over tools/offline: evaluate the real index.ts under Pulumi's mock monitor. What is mocked:
@@ -9,15 +11,13 @@ import { StackConfigValues, readStackConfigFile, stackFilePath } from "../../too
  */
 export const PROJECT_DIR = path.resolve(__dirname, "../..");
 
-/** Secrets the shipped stacks reference; a user sets them with `pulumi config set --secret`. */
-export const TEST_SECRETS: Record<string, string> = {
-  "minidock:postgresPassword": "pg-test-secret-value",
-  "minidock:redisPassword": "redis-test-secret-value",
-};
-
-export function shippedStackConfig(stack: string, extraSecrets: Record<string, string> = TEST_SECRETS): StackConfigValues {
+/**
+ * A shipped stack's config as a fresh clone has it, plus a placeholder for each secret it references (users set
+ * those with `pulumi config set --secret`; their text never matters to the program's structure).
+ */
+export function shippedStackConfig(stack: string): StackConfigValues {
   const cfg = readStackConfigFile(stackFilePath(PROJECT_DIR, stack), PROJECT_DIR);
-  return { values: { ...cfg.values, ...extraSecrets }, secretKeys: [...cfg.secretKeys, ...Object.keys(extraSecrets)] };
+  return withPlaceholderSecrets(stack, cfg).config;
 }
 
 export async function evaluateShippedStack(stack: string): Promise<Evaluation> {

@@ -1,6 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { ConfigError } from "../../lib/config/errors";
+import { resolveStackConfig } from "../../lib/config/resolve";
+import { RawStackConfig } from "../../lib/config/stack";
 import { PROJECT } from "../../lib/naming";
 
 /**
@@ -50,4 +53,28 @@ export function readStackConfigFile(file: string, projectDir = path.dirname(file
 
 export function stackFilePath(projectDir: string, stack: string): string {
   return path.join(projectDir, `Pulumi.${stack}.yaml`);
+}
+
+/** The program's view of the same values: namespace stripped, secrets as a set. */
+export function toRawStackConfig(cfg: StackConfigValues): RawStackConfig {
+  const prefix = `${PROJECT}:`;
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(cfg.values)) if (k.startsWith(prefix)) values[k.slice(prefix.length)] = v;
+  return { values, secretKeys: new Set(cfg.secretKeys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length))) };
+}
+
+/**
+ * Shipped stack files hold no secrets (they are set per clone with `pulumi config set --secret`). Offline, every
+ * secret the config references but does not set gets a placeholder, and the caller is told which.
+ */
+export function withPlaceholderSecrets(stack: string, cfg: StackConfigValues): { config: StackConfigValues; placeholders: string[] } {
+  try {
+    resolveStackConfig(stack, toRawStackConfig(cfg));
+    return { config: cfg, placeholders: [] };
+  } catch (e) {
+    if (!(e instanceof ConfigError) || e.missingSecrets.length === 0) return { config: cfg, placeholders: [] };
+    const keys = e.missingSecrets.map((k) => `${PROJECT}:${k}`);
+    const values = { ...cfg.values, ...Object.fromEntries(keys.map((k) => [k, SECRET_PLACEHOLDER])) };
+    return { config: { values, secretKeys: [...cfg.secretKeys, ...keys] }, placeholders: e.missingSecrets };
+  }
 }
