@@ -1,0 +1,139 @@
+import * as policySdk from "@pulumi/policy";
+import {
+  PolicyResource, ReportViolation, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy, StackValidation,
+  StackValidationArgs, StackValidationPolicy,
+} from "@pulumi/policy";
+import { fromLabelList } from "../lib/naming";
+
+/**
+ * @pulumi/policy 1.21 exports these at runtime (index.js) but its proxy.d.ts strips them as @internal, so we give
+ * them types here. Same module instance as the engine's, so `instanceof UnknownValueError` holds.
+ */
+export const { UnknownValueError, unknownCheckingProxy } = policySdk as unknown as {
+  UnknownValueError: new (sentinel: unknown, props: string[]) => Error & { props: string[] };
+  unknownCheckingProxy<T>(value: T): T;
+};
+
+/**
+ * Shared plumbing for the rule modules: type tokens, type-filtered validators, reading values that may be
+ * unknown at preview, and the rule metadata (group, anchors) that policies/catalog.ts turns into the docs table.
+ * Rules never import @pulumi/docker: the pack must load without the docker SDK, and matching on the type token
+ * is what the engine does anyway.
+ */
+export const TYPE = {
+  container: "docker:index/container:Container",
+  image: "docker:index/remoteImage:RemoteImage",
+  volume: "docker:index/volume:Volume",
+  network: "docker:index/network:Network",
+  provider: "pulumi:providers:docker",
+} as const;
+
+export type MinidockPolicy = ResourceValidationPolicy | StackValidationPolicy;
+
+export type Group = "budget" | "hardening" | "mounts" | "network" | "images" | "env" | "tailscale" | "backup";
+
+export interface RuleMeta {
+  group: Group;
+  /** CIS Docker Benchmark ids, Checkov/Kubescape/kube-linter ids, or "minidock" for house rules. */
+  anchors: string[];
+}
+
+/** Metadata by policy name. Filled by defineRule as modules load; catalog.ts reads it. */
+export const RULE_META = new Map<string, RuleMeta>();
+
+/** Registers a rule's group and anchors next to its definition, and returns the policy unchanged. */
+export function defineRule<P extends MinidockPolicy>(group: Group, anchors: string[], policy: P): P {
+  if (!/^[a-z]+(-[a-z0-9]+)+$/.test(policy.name) || !policy.name.startsWith(`${group}-`)) {
+    throw new Error(`policy name ${policy.name}: expected kebab-case starting with "${group}-"`);
+  }
+  RULE_META.set(policy.name, { group, anchors });
+  return policy;
+}
+
+/**
+ * The engine skips a validation whose function carries `__pulumiType` when the resource's type differs
+ * (@pulumi/policy's own validateResourceOfType sets it). We set it by token, so no SDK class is needed.
+ */
+interface Typed { __pulumiType?: string }
+
+export function pulumiTypeOf(fn: unknown): string | undefined {
+  return typeof fn === "function" ? (fn as Typed).__pulumiType : undefined;
+}
+
+export function withPulumiType<F>(fn: F, type: string | undefined): F {
+  if (type) (fn as Typed).__pulumiType = type;
+  return fn;
+}
+
+/** A resource validation that only runs on one type token. */
+export function forType(
+  type: string,
+  validate: (props: Record<string, unknown>, args: ResourceValidationArgs, report: ReportViolation) => void | Promise<void>,
+): ResourceValidation {
+  const fn: ResourceValidation = (args, report) => {
+    if (args.type !== type) args.notApplicable(`Policy only applies to resources of type '${type}'`);
+    return validate(args.props, args, report);
+  };
+  return withPulumiType(fn, type);
+}
+
+/** A stack validation over the resources of one type token; not applicable when there are none. */
+export function forStackType(
+  type: string,
+  validate: (resources: PolicyResource[], args: StackValidationArgs, report: ReportViolation) => void | Promise<void>,
+): StackValidation {
+  const fn: StackValidation = (args, report) => {
+    const mine = args.resources.filter((r) => r.type === type);
+    if (mine.length === 0) args.notApplicable(`Policy only applies to resources of type '${type}'`);
+    return validate(mine, args, report);
+  };
+  return withPulumiType(fn, type);
+}
+
+/** What a read returns when the value is only known after `pulumi up` (the engine's unknown sentinel). */
+export const UNKNOWN: unique symbol = Symbol("unknown at preview");
+export type Maybe<T> = T | typeof UNKNOWN;
+
+/**
+ * Reads through the engine's unknownCheckingProxy. Left alone, an unknown throws and the engine demotes the whole
+ * rule to an advisory "can't run policy during preview" - a mandatory rule would pass silently. Rules that must
+ * not pass on an unknown read with this and report it themselves.
+ */
+export function known<T>(read: () => T): Maybe<T> {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof UnknownValueError) return UNKNOWN;
+    throw e;
+  }
+}
+
+export function isUnknown(v: unknown): v is typeof UNKNOWN {
+  return v === UNKNOWN;
+}
+
+/** The message a mandatory rule reports when it cannot see a value it must check. */
+export function unknownMessage(what: string): string {
+  return `${what} is not known at preview (it is computed from another resource), so this rule cannot verify it; use a literal value`;
+}
+
+/** Docker's label list as a plain record; an unknown list or value comes back as UNKNOWN. */
+export function labelsOf(props: Record<string, unknown>): Maybe<Record<string, string>> {
+  return known(() => fromLabelList(props.labels));
+}
+
+/** Arrays from props (proxied or not) as plain arrays; anything else is empty. */
+export function listOf<T = unknown>(v: unknown): T[] {
+  return Array.isArray(v) ? [...(v as T[])] : [];
+}
+
+/** Upper-case, without CAP_: Docker accepts both `NET_ADMIN` and `cap_net_admin`. */
+export function normalizeCap(cap: string): string {
+  return cap.trim().toUpperCase().replace(/^CAP_/, "");
+}
+
+/** The Pulumi resource name is the URN's last `::` segment. */
+export function nameOfUrn(urn: string): string {
+  const i = urn.lastIndexOf("::");
+  return i >= 0 ? urn.slice(i + 2) : urn;
+}

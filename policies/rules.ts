@@ -1,0 +1,30 @@
+import { EnforcementLevel } from "@pulumi/policy";
+import { budgetPolicies } from "./budget";
+import { MinidockPolicy } from "./common";
+import { envPolicies } from "./env";
+import { withExemptions } from "./exemptions";
+import { hardeningPolicies } from "./hardening";
+import { imagesPolicies } from "./images";
+import { mountsPolicies } from "./mounts";
+import { networkPolicies } from "./network";
+
+/**
+ * Every rule of the pack, in the order `pulumi preview` lists them. Each module exports plain policy objects and
+ * an array of them; this list wraps each with the exemption mechanism (policies/exemptions.ts). Importing this
+ * file starts nothing: only policies/index.ts constructs the PolicyPack (which starts a gRPC server).
+ * To add a group: export `fooPolicies` from policies/foo.ts and spread it below.
+ */
+export const PACK_NAME = "minidock";
+/** The pack's level for a policy without its own; every minidock rule sets its own. */
+export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
+
+const rules: MinidockPolicy[] = [
+  ...budgetPolicies,
+  ...hardeningPolicies,
+  ...mountsPolicies,
+  ...networkPolicies,
+  ...imagesPolicies,
+  ...envPolicies,
+];
+
+export const allPolicies: MinidockPolicy[] = rules.map(withExemptions);
