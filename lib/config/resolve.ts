@@ -2,9 +2,11 @@ import { DEFAULTS } from "../defaults";
 import { Tier } from "../naming";
 import { describeValue } from "./errors";
 import { ColimaConfig, HostConfig, NetworkConfig } from "./hosts";
+import { checkMonitoring } from "./monitoring";
 import { CheckContext, checkSecretRef } from "./secrets";
 import { ServiceConfig } from "./services";
 import { ConfigError, ParsedStack, RawStackConfig, parseSections } from "./stack";
+import { checkTailscale } from "./tailscale";
 
 /** A host with every default applied and its docker daemon address worked out. */
 export interface ResolvedHost extends Omit<HostConfig, "colima"> {
@@ -99,6 +101,13 @@ export function resolveStackConfig(stack: string, raw: RawStackConfig): StackCon
   const ctx: CheckContext = { raw, problems, missingSecrets: new Set() };
   crossCheck(parsed, ctx);
   // Each platform section checks its own references here (secrets, hosts, services it names).
+  checkMonitoring(parsed.monitoring, parsed.networks, parsed.services, ctx);
+  checkTailscale({
+    tailscale: parsed.tailscale,
+    hosts: parsed.hosts,
+    serviceHosts: Object.fromEntries(Object.entries(parsed.services).map(([n, svc]) => [n, svc.host ?? Object.keys(parsed.hosts)[0]])),
+    networks: parsed.networks,
+  }, problems);
   if (problems.length > 0) throw new ConfigError(problems, [...ctx.missingSecrets]);
 
   const hostNames = Object.keys(parsed.hosts);
