@@ -142,3 +142,31 @@ describe.each(["mini", "local"])("stack %s", (stack) => {
     }
   });
 });
+
+describe("volumes and replacement (resource options, read off the register requests)", () => {
+  let resources: RecordedResource[];
+  beforeAll(async () => {
+    jest.resetModules();
+    const { evaluateProgram } = await import("../tools/offline/evaluate");
+    const ev = await evaluateProgram("mini", shippedStackConfig("mini"));
+    if (ev.error) throw ev.error;
+    resources = ev.resources;
+  });
+
+  test("every data volume is retained on `pulumi destroy`", () => {
+    const volumes = resources.filter((r) => r.type === T.volume);
+    expect(volumes.length).toBeGreaterThan(0);
+    for (const v of volumes) expect([v.name, v.options.retainOnDelete]).toEqual([v.name, true]);
+  });
+
+  test("containers with fixed names are deleted before their replacement is created", () => {
+    for (const c of resources.filter((r) => r.type === T.container)) expect(c.options.deleteBeforeReplace).toBe(true);
+  });
+
+  test("children are parented to their component", () => {
+    for (const c of resources.filter((r) => r.type === T.container || r.type === T.volume || r.type === T.image)) {
+      expect(c.options.parent).toMatch(/minidock:index:Service::/);
+    }
+    expect(resources.find((r) => r.type === T.container)!.urn).toMatch(/minidock:index:Service\$docker:index\/container:Container::/);
+  });
+});

@@ -20,6 +20,8 @@ export interface RecordedResource {
   secretInputs: string[];
   /** URN of the explicit provider, when one was passed. */
   provider?: string;
+  /** Resource options the engine would see (not part of the mock's newResource args; read off the request). */
+  options: { dependencies: string[]; retainOnDelete?: boolean; deleteBeforeReplace: boolean; parent?: string };
 }
 
 export interface Evaluation {
@@ -33,7 +35,45 @@ export interface Evaluation {
  * the recorded resource list is complete when evaluateProgram returns, without awaiting each output by hand.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void>; getMonitor(): unknown };
+const { waitForRPCs } = settings;
+
+/** The slice of the runtime's RegisterResourceRequest that the options are read from. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+  getRetainondelete(): boolean | undefined;
+  getDeletebeforereplace(): boolean;
+}
+interface MockMonitorLike {
+  newUrn(parent: string, type: string, name: string): string;
+  registerResource(req: RegisterRequest, cb: unknown): Promise<void>;
+}
+
+/**
+ * The mock monitor hands newResource only type, name and inputs. Options such as dependsOn and retainOnDelete
+ * are on the request, so the monitor is wrapped to read them (and the engine-shaped URN) before it answers.
+ */
+function captureRequests(): Map<string, { urn: string; options: RecordedResource["options"] }> {
+  const seen = new Map<string, { urn: string; options: RecordedResource["options"] }>();
+  const monitor = settings.getMonitor() as MockMonitorLike;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    seen.set(`${req.getType()}::${req.getName()}`, {
+      urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
+      options: {
+        dependencies: req.getDependenciesList(),
+        retainOnDelete: req.getRetainondelete(),
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        parent: req.getParent() || undefined,
+      },
+    });
+    return register(req, cb);
+  };
+  return seen;
+}
 
 /** The runtime's wire markers for a secret value (sdk/nodejs/runtime/rpc.ts). */
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -87,6 +127,7 @@ export async function evaluateProgram(
   programPath = path.resolve(__dirname, "../../index.ts"),
 ): Promise<Evaluation> {
   const resources: RecordedResource[] = [];
+  let requests = new Map<string, { urn: string; options: RecordedResource["options"] }>();
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   await pulumi.runtime.setMocks(
     {
@@ -95,8 +136,10 @@ export async function evaluateProgram(
         const secretInputs = Object.entries(args.inputs as Record<string, unknown>)
           .filter(([, v]) => unwrapSecrets(v).secret)
           .map(([k]) => k);
-        const urn = `urn:pulumi:${stack}::${PROJECT}::${args.type}::${args.name}`;
-        resources.push({ type: args.type, name: args.name, urn, custom: args.custom ?? true, inputs, secretInputs, provider: args.provider });
+        const req = requests.get(`${args.type}::${args.name}`);
+        const urn = req?.urn ?? `urn:pulumi:${stack}::${PROJECT}::${args.type}::${args.name}`;
+        const options = req?.options ?? { dependencies: [], deleteBeforeReplace: false };
+        resources.push({ type: args.type, name: args.name, urn, custom: args.custom ?? true, inputs, secretInputs, provider: args.provider, options });
         return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, inputs) } };
       },
       call(args) {
@@ -107,6 +150,7 @@ export async function evaluateProgram(
     stack,
     false,
   );
+  requests = captureRequests();
   let program: Record<string, unknown> | undefined;
   let error: Error | undefined;
   try {
