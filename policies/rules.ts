@@ -7,6 +7,7 @@ import { hardeningPolicies } from "./hardening";
 import { imagesPolicies } from "./images";
 import { mountsPolicies } from "./mounts";
 import { networkPolicies } from "./network";
+import { tailscalePolicies } from "./tailscale";
 
 /**
  * Every rule of the pack, in the order `pulumi preview` lists them. Each module exports plain policy objects and
@@ -25,6 +26,7 @@ const rules: MinidockPolicy[] = [
   ...networkPolicies,
   ...imagesPolicies,
   ...envPolicies,
+  ...tailscalePolicies,
 ];
 
 export const allPolicies: MinidockPolicy[] = rules.map(withExemptions);

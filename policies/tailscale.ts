@@ -1,0 +1,220 @@
+import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { ParseError, parse, printParseErrorCode } from "jsonc-parser";
+import { MinidockPolicy, defineRule, forType, isUnknown, known, unknownMessage } from "./common";
+
+/**
+ * Rules over the tailnet policy file (`tailscale.Acl`'s `acl` input, HuJSON). The resource owns the WHOLE file, so
+ * these rules judge what the tailnet will enforce, whoever wrote it: minidock's generator or a hand-edited stack.
+ * Anchors: Adversis/tailsnitch CHECKS.md ids, Tailscale KB 1068 (policy syntax) / 1192 (SSH) / 1018 (tests),
+ * tailscale/gitops-acl-action (tests gate every apply).
+ */
+export const ACL_TYPE = "tailscale:index/acl:Acl";
+
+/** Principals that mean "anyone on the tailnet" (or beyond): never a tag owner, auto-approver or SSH source in accept mode. */
+export const BROAD = ["*", "autogroup:member", "autogroup:danger-all"];
+
+type Json = Record<string, unknown>;
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const strings = (v: unknown): string[] => asList(v).filter((x): x is string => typeof x === "string");
+const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
+
+/** Parses the HuJSON policy file; reports and returns undefined when it is unknown at preview or unreadable. */
+export function policyFileOf(props: Record<string, unknown>, report: ReportViolation): Json | undefined {
+  const text = known(() => props.acl);
+  if (isUnknown(text)) {
+    report(unknownMessage("The policy file (acl)"));
+    return undefined;
+  }
+  if (typeof text !== "string") {
+    report(`acl must be the policy file as a JSON/HuJSON string, got ${typeof text}`);
+    return undefined;
+  }
+  const errors: ParseError[] = [];
+  const doc = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+  if (errors.length > 0 || !isObject(doc)) {
+    const first = errors[0];
+    report(`acl is not a valid HuJSON object${first ? `: ${printParseErrorCode(first.error)} at offset ${first.offset}` : ""}`);
+    return undefined;
+  }
+  return doc;
+}
+
+/** Every string value in the document (keys excluded), depth first. */
+function allStrings(v: unknown, out: string[] = []): string[] {
+  if (typeof v === "string") out.push(v);
+  else if (Array.isArray(v)) v.forEach((x) => allStrings(x, out));
+  else if (isObject(v)) Object.values(v).forEach((x) => allStrings(x, out));
+  return out;
+}
+
+function aclRule(
+  name: string,
+  anchors: string[],
+  description: string,
+  check: (doc: Json, report: ReportViolation, args: ResourceValidationArgs) => void,
+  enforcementLevel: "mandatory" | "advisory" = "mandatory",
+): ResourceValidationPolicy {
+  return defineRule("tailscale", anchors, {
+    name,
+    description,
+    enforcementLevel,
+    validateResource: forType(ACL_TYPE, (props, args, report) => {
+      const doc = policyFileOf(props, report);
+      if (doc) check(doc, report, args);
+    }),
+  });
+}
+
+export const noAllowAll = aclRule(
+  "tailscale-no-allow-all",
+  ["tailsnitch ACL-001", "Tailscale KB 1068"],
+  "The tailnet policy file has no allow-all rule: no acls entry from * to *:*, no grant from * to * on ip *, and at least one of acls or grants (a file with neither allows everything).",
+  (doc, report) => {
+    if (!("acls" in doc) && !("grants" in doc)) {
+      report("the policy file has neither acls nor grants, which Tailscale treats as allow-all; add grants for what must be reachable");
+    }
+    asList(doc.acls).forEach((a, i) => {
+      const r = isObject(a) ? a : {};
+      // Legacy files name the fields users/ports instead of src/dst.
+      const src = [...strings(r.src), ...strings(r.users)];
+      const dst = [...strings(r.dst), ...strings(r.ports)];
+      if (src.includes("*") && dst.includes("*:*")) {
+        report(`acls.${i}: allows every source to every port (src "*", dst "*:*"); grant groups access to tagged hosts and ports instead`);
+      }
+    });
+    asList(doc.grants).forEach((g, i) => {
+      const r = isObject(g) ? g : {};
+      if (strings(r.src).includes("*") && strings(r.dst).includes("*") && strings(r.ip).includes("*")) {
+        report(`grants.${i}: allows every source to every destination on every port (src "*", dst "*", ip "*"); name groups, tags and ports instead`);
+      }
+    });
+  },
+);
+
+export const testsPresent = aclRule(
+  "tailscale-tests-present",
+  ["tailsnitch ACL-003", "Tailscale KB 1018", "tailscale/gitops-acl-action"],
+  "The policy file has tests with accept AND deny cases (Tailscale refuses an update that fails them), and sshTests with allow and deny cases when it has ssh rules.",
+  (doc, report) => {
+    const tests = asList(doc.tests).filter(isObject);
+    if (!tests.some((t) => strings(t.accept).length > 0)) report("tests: no accept case; add a test that a group member reaches a granted port");
+    if (!tests.some((t) => strings(t.deny).length > 0)) report("tests: no deny case; add a test that a non-member is refused a port it must not reach");
+    if (asList(doc.ssh).length === 0) return;
+    const sshTests = asList(doc.sshTests).filter(isObject);
+    if (!sshTests.some((t) => strings(t.accept).length + strings(t.check).length > 0)) {
+      report("sshTests: the file has ssh rules but no sshTests accept/check case");
+    }
+    if (!sshTests.some((t) => strings(t.deny).length > 0)) report("sshTests: the file has ssh rules but no sshTests deny case");
+  },
+);
+
+/** `tag:name` at the start of a string, also inside `tag:name:443` destinations. */
+const TAG_USE = /^(tag:[A-Za-z0-9-]+)/;
+
+export const tagsOwned = aclRule(
+  "tailscale-tags-owned",
+  ["Tailscale KB 1068 (tagOwners)", "Tailscale KB 1018"],
+  "Every tag used anywhere in the policy file (acls, grants, ssh, autoApprovers, tests, tag owners) has an entry in tagOwners.",
+  (doc, report) => {
+    const owned = new Set(Object.keys(isObject(doc.tagOwners) ? doc.tagOwners : {}));
+    const used = new Set(allStrings(doc).map((s) => TAG_USE.exec(s)?.[1]).filter((t): t is string => !!t));
+    for (const tag of used) {
+      if (!owned.has(tag)) report(`${tag} is used but has no tagOwners entry; declare who may apply it (e.g. "${tag}": ["group:admins"])`);
+    }
+  },
+);
+
+export const tagOwnersNotBroad = aclRule(
+  "tailscale-tag-owners-not-broad",
+  ["tailsnitch ACL-006"],
+  "No tag is owned by *, autogroup:member or autogroup:danger-all: any member could otherwise tag a device and inherit the tag's access.",
+  (doc, report) => {
+    for (const [tag, owners] of Object.entries(isObject(doc.tagOwners) ? doc.tagOwners : {})) {
+      for (const o of strings(owners).filter((x) => BROAD.includes(x))) {
+        report(`tagOwners.${tag}: owned by ${JSON.stringify(o)}, so anyone on the tailnet can apply it; name a group or autogroup:admin`);
+      }
+    }
+  },
+);
+
+export const sshRootCheck = aclRule(
+  "tailscale-ssh-root-check",
+  ["tailsnitch SSH-002", "Tailscale KB 1192"],
+  'SSH rules that allow root, or that come from a broad source (*, autogroup:member, autogroup:danger-all), use "action": "check".',
+  (doc, report) => {
+    asList(doc.ssh).forEach((s, i) => {
+      const r = isObject(s) ? s : {};
+      if (r.action === "check") return;
+      if (strings(r.users).includes("root")) report(`ssh.${i}: allows root with action ${JSON.stringify(r.action)}; use "check" so each login re-authenticates`);
+      const broad = strings(r.src).filter((x) => BROAD.includes(x));
+      if (broad.length > 0) report(`ssh.${i}: source ${broad.join(", ")} with action ${JSON.stringify(r.action)}; use "check" or a narrower group`);
+    });
+  },
+);
+
+export const nonrootOnlySelf = aclRule(
+  "tailscale-ssh-nonroot-only-self",
+  ["tailsnitch ACL-002", "Tailscale KB 1192"],
+  "SSH as autogroup:nonroot is only granted towards autogroup:self (a user's own devices), never to shared or tagged hosts.",
+  (doc, report) => {
+    asList(doc.ssh).forEach((s, i) => {
+      const r = isObject(s) ? s : {};
+      const others = strings(r.dst).filter((d) => d !== "autogroup:self");
+      if (strings(r.users).includes("autogroup:nonroot") && others.length > 0) {
+        report(`ssh.${i}: autogroup:nonroot towards ${others.join(", ")}; list the unix users explicitly for shared hosts`);
+      }
+    });
+  },
+);
+
+export const noDangerAll = aclRule(
+  "tailscale-no-danger-all",
+  ["tailsnitch ACL-007"],
+  "autogroup:danger-all (every device, including shared-in and external ones) appears nowhere in the policy file.",
+  (doc, report) => {
+    if (allStrings(doc).some((s) => s.startsWith("autogroup:danger-all"))) {
+      report("autogroup:danger-all is used; it includes devices outside the tailnet's members. Name groups or tags instead");
+    }
+  },
+);
+
+export const autoApproversNotBroad = aclRule(
+  "tailscale-auto-approvers-not-broad",
+  ["tailsnitch ACL-005"],
+  "autoApprovers (routes, exit nodes, services) never approve for *, autogroup:member or autogroup:danger-all.",
+  (doc, report) => {
+    const approvers = isObject(doc.autoApprovers) ? doc.autoApprovers : {};
+    for (const [kind, value] of Object.entries(approvers)) {
+      // routes/services map a prefix or service to owners; exitNode is a plain owner list.
+      const lists: [string, unknown][] = Array.isArray(value) ? [[kind, value]] : Object.entries(isObject(value) ? value : {}).map(([k, v]) => [`${kind}.${k}`, v]);
+      for (const [at, owners] of lists) {
+        for (const o of strings(owners).filter((x) => BROAD.includes(x))) {
+          report(`autoApprovers.${at}: approved for ${JSON.stringify(o)}, so any member can advertise it without review`);
+        }
+      }
+    }
+  },
+);
+
+/**
+ * Advisory, not mandatory: overwriteExistingContent is a one-time adoption step (replace a tailnet policy that was
+ * never imported into the stack), not a weakening of the file that results; that file is still held to every
+ * mandatory rule above. It is flagged on every preview so that it does not stay on and silently replace hand
+ * edits made in the admin console.
+ */
+export const overwriteFlagged: ResourceValidationPolicy = defineRule("tailscale", ["Tailscale provider docs (tailscale_acl)"], {
+  name: "tailscale-overwrite-existing-content",
+  description: "overwriteExistingContent is flagged: it replaces the tailnet's current policy file without importing it first.",
+  enforcementLevel: "advisory",
+  validateResource: forType(ACL_TYPE, (props, _args, report) => {
+    const value = known(() => props.overwriteExistingContent);
+    if (value === true || isUnknown(value)) {
+      report("overwriteExistingContent is on: the first apply replaces the tailnet's policy file, including edits made in the admin console. " +
+        "Import it instead (pulumi import tailscale:index/acl:Acl <name> acl), then turn this off");
+    }
+  }),
+});
+
+export const tailscalePolicies: MinidockPolicy[] = [
+  noAllowAll, testsPresent, tagsOwned, tagOwnersNotBroad, sshRootCheck, nonrootOnlySelf, noDangerAll, autoApproversNotBroad, overwriteFlagged,
+];
