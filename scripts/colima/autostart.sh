@@ -64,19 +64,22 @@ remove_daemon() {
   log "removed LaunchDaemon $DAEMON_PLIST"
 }
 
+# install_agent / install_daemon set CHANGED rather than print it: `x=$(f)` would run f without set -e.
+CHANGED=false
+
 install_agent() {
-  local desired changed=false
+  local desired
   desired=$(plist "")
   mkdir -p "$(dirname "$AGENT_PLIST")" "$HOME/Library/Logs"
   if [ ! -f "$AGENT_PLIST" ] || [ "$(cat "$AGENT_PLIST")" != "$desired" ]; then
     printf '%s\n' "$desired" >"$AGENT_PLIST"
-    changed=true
+    CHANGED=true
   fi
   if ! launchctl print "gui/$UID_NUM" >/dev/null 2>&1; then
     # No GUI session: nobody is logged in at the console. launchd loads the agent at the next login.
     log "warning: $USER_NAME has no login session, so the agent loads at the next login. Enable auto-login (docs/setup.md) so a reboot brings Colima back."
   elif launchctl print "gui/$UID_NUM/$LABEL" >/dev/null 2>&1; then
-    if [ "$changed" = true ]; then
+    if [ "$CHANGED" = true ]; then
       launchctl bootout "gui/$UID_NUM/$LABEL" 2>/dev/null || true
       launchctl bootstrap "gui/$UID_NUM" "$AGENT_PLIST" ||
         die 60 "launchctl bootstrap gui/$UID_NUM $AGENT_PLIST failed (colima#1265). On the mini: launchctl bootout gui/$UID_NUM/$LABEL; then pulumi up again."
@@ -85,11 +88,10 @@ install_agent() {
     launchctl bootstrap "gui/$UID_NUM" "$AGENT_PLIST" ||
       die 60 "launchctl bootstrap gui/$UID_NUM $AGENT_PLIST failed (colima#1265: 'Bootstrap failed: 5' usually means a stale job). On the mini: launchctl bootout gui/$UID_NUM/$LABEL; then pulumi up again."
   fi
-  echo "$changed"
 }
 
 install_daemon() {
-  local desired changed=false
+  local desired
   desired=$(plist "  <key>UserName</key><string>$USER_NAME</string>
   <key>GroupName</key><string>staff</string>
 ")
@@ -98,38 +100,37 @@ install_daemon() {
     printf '%s\n' "$desired" | sudo -n tee "$DAEMON_PLIST" >/dev/null
     sudo -n chown root:wheel "$DAEMON_PLIST"
     sudo -n chmod 644 "$DAEMON_PLIST"
-    changed=true
+    CHANGED=true
     sudo -n launchctl bootout "system/$LABEL" 2>/dev/null || true
   fi
   if ! sudo -n launchctl print "system/$LABEL" >/dev/null 2>&1; then
     sudo -n launchctl bootstrap system "$DAEMON_PLIST" ||
       die 60 "sudo launchctl bootstrap system $DAEMON_PLIST failed (colima#1265). Check 'sudo launchctl print system/$LABEL', or use colima.autostart: launchagent."
   fi
-  echo "$changed"
 }
 
 main() {
   exec </dev/null # ssh hands us the script on stdin; nothing below may read the rest of it
-  local mode=${MINIDOCK_AUTOSTART:-launchagent} changed=false
+  local mode=${MINIDOCK_AUTOSTART:-launchagent}
   if [ -f "$HOME/Library/LaunchAgents/homebrew.mxcl.colima.plist" ] && [ "$mode" != none ]; then
     log "warning: 'brew services' also starts colima (homebrew.mxcl.colima); two jobs would race. Run: brew services stop colima"
   fi
   case "$mode" in
     launchagent)
       remove_daemon
-      changed=$(install_agent)
+      install_agent
       ;;
     launchdaemon)
       remove_agent
-      changed=$(install_daemon)
+      install_daemon
       ;;
     none)
-      if [ -f "$AGENT_PLIST" ] || [ -f "$DAEMON_PLIST" ]; then changed=true; fi
+      if [ -f "$AGENT_PLIST" ] || [ -f "$DAEMON_PLIST" ]; then CHANGED=true; fi
       remove_agent
       remove_daemon
       ;;
     *) die 30 "MINIDOCK_AUTOSTART must be launchagent, launchdaemon or none, got '$mode'" ;;
   esac
-  echo "autostart=$mode changed=$changed"
+  echo "autostart=$mode changed=$CHANGED"
 }
 main "$@"

@@ -27,6 +27,8 @@ docker_socket() {
 }
 
 # write_block FILE BLOCK: replaces minidock's block in FILE (or appends it); writes only on a change.
+# Sets BLOCK_STATUS (not printed: `x=$(f)` would run f without set -e).
+BLOCK_STATUS=unchanged
 write_block() {
   local file=$1 block=$2 current="" desired
   [ ! -f "$file" ] || current=$(cat "$file")
@@ -39,12 +41,11 @@ write_block() {
   desired="${desired:+$desired
 }$block"
   if [ -f "$file" ] && [ "$current" = "$desired" ]; then
-    echo unchanged
     return
   fi
   printf '%s\n' "$desired" >"$file.minidock.tmp"
   mv "$file.minidock.tmp" "$file"
-  echo changed
+  BLOCK_STATUS=changed
 }
 
 main() {
@@ -54,15 +55,15 @@ main() {
   local base_path=${MINIDOCK_SSH_BASE_PATH:-/usr/bin:/bin:/usr/sbin:/sbin}
   case "$shell" in */zsh) ;; *) log "warning: the login shell is $shell, not zsh: $rc_file may not be read by ssh sessions (chsh -s /bin/zsh fixes it)" ;; esac
 
-  local socket block status
+  local socket block
   socket=$(docker_socket)
   block="$BEGIN_MARK
 # sshd's non-interactive sessions (the docker provider's) read only this file: add Homebrew and Colima.
 case \":\$PATH:\" in *\":$BREW_PREFIX/bin:\"*) ;; *) export PATH=\"$BREW_PREFIX/bin:$BREW_PREFIX/sbin:\$PATH\" ;; esac
 export DOCKER_HOST=\"$socket\"
 $END_MARK"
-  status=$(write_block "$rc_file" "$block")
-  log "$rc_file: $status (DOCKER_HOST=$socket)"
+  write_block "$rc_file" "$block"
+  log "$rc_file: $BLOCK_STATUS (DOCKER_HOST=$socket)"
 
   # A fresh shell with only what sshd gives a non-interactive session: no inherited PATH or DOCKER_HOST.
   local out rc=0
@@ -73,7 +74,7 @@ $END_MARK"
   elif [ "$rc" -ne 0 ]; then
     die 51 "docker is on the non-interactive PATH but cannot reach the Colima daemon at $socket (exit $rc): $(printf '%s' "$out" | tr '\n' ' '). On the mini: colima status -p $PROFILE; colima start -p $PROFILE"
   fi
-  echo "zshenv=$status"
+  echo "zshenv=$BLOCK_STATUS"
   echo "docker_server=$out"
 }
 main "$@"

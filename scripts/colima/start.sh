@@ -39,7 +39,16 @@ start_once() {
   case "$target" in
     gui/*) launchctl kickstart -k "$target" && wait_running ;;
     system/*) sudo -n launchctl kickstart -k "$target" && wait_running ;;
-    *) run_with_timeout "$TIMEOUT" colima start -p "$PROFILE" ;;
+    *)
+      # colima's output goes to a file, not our stdout: a child it leaves behind after a timeout must not
+      # hold the ssh session (and so `pulumi up`) open.
+      local out rc=0
+      out=$(mktemp "${TMPDIR:-/tmp}/minidock-colima-start.XXXXXX")
+      run_with_timeout "$TIMEOUT" colima start -p "$PROFILE" >"$out" 2>&1 || rc=$?
+      cat "$out" >&2
+      rm -f "$out"
+      return "$rc"
+      ;;
   esac
 }
 
@@ -102,7 +111,10 @@ main() {
     die 41 "Colima profile $PROFILE is $state after start. On the mini: colima status -p $PROFILE; colima stop --force -p $PROFILE && colima start -p $PROFILE"
   rm -f "$marker"
   # stop.sh compares this on destroy, so replacing the start command never stops the VM it just started.
-  [ -z "${MINIDOCK_GENERATION:-}" ] || printf '%s\n' "$MINIDOCK_GENERATION" >"$dir/minidock.generation"
+  if [ -n "${MINIDOCK_GENERATION:-}" ]; then
+    mkdir -p "$dir"
+    printf '%s\n' "$MINIDOCK_GENERATION" >"$dir/minidock.generation"
+  fi
   echo "action=$action"
 }
 main "$@"
