@@ -4,8 +4,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DockerHost } from "./components/dockerHost";
 import { Service } from "./components/service";
+import { backupPlatformServices } from "./lib/backup/plan";
 import { allocationsOf, evaluateBudget } from "./lib/budget";
 import { loadStackConfig, secretConfigValue } from "./lib/config/load";
+import { ResolvedService } from "./lib/config/resolve";
 import { PlatformService, assertUniqueOnEachHost } from "./lib/platform";
 import { serviceResourceName } from "./lib/naming";
 
@@ -18,17 +20,26 @@ const dockerHosts = Object.fromEntries(
 );
 
 // 3. Platform services per host: monitoring, backups and tailnet access join here.
+/** secretEnv values named by config keys, read as Pulumi secrets. */
+const configSecrets = (spec: ResolvedService) =>
+  Object.fromEntries(Object.entries(spec.secretEnv).map(([env, key]) => [env, secretConfigValue(key)]));
 const platform: PlatformService[] = [];
+// Backups: a pg_dump sidecar per Postgres service and one offen/docker-volume-backup container per host.
+platform.push(...backupPlatformServices(config).map((p) => ({ ...p, secretEnv: configSecrets(p.spec) })));
 
 // 4. Every service, user and platform alike, through the same hardened Service component.
-const userServices: PlatformService[] = config.services.map((spec) => ({
-  spec,
-  secretEnv: Object.fromEntries(Object.entries(spec.secretEnv).map(([env, key]) => [env, secretConfigValue(key)])),
-}));
+const userServices: PlatformService[] = config.services.map((spec) => ({ spec, secretEnv: configSecrets(spec) }));
 const all = [...userServices, ...platform];
 assertUniqueOnEachHost(all.map((p) => p.spec));
 const servicesByHost: Record<string, Record<string, Service>> = {};
-for (const { spec, uploads, secretEnv } of all) {
+// A service that mounts other services' volumes (the backup) is created last and mounts the Volume outputs.
+const volumeOnHost = (host: string, name: string) => {
+  const vol = Object.values(servicesByHost[host] ?? {}).map((s) => s.volumesByName[name]).find((v) => v !== undefined);
+  if (!vol) throw new Error(`volume ${name} on host ${host} is mounted by a platform service, but no service on that host creates it`);
+  return vol.name;
+};
+const creationOrder = [...all].sort((a, b) => Number(a.extraVolumes !== undefined) - Number(b.extraVolumes !== undefined));
+for (const { spec, uploads, secretEnv, extraVolumes, labels } of creationOrder) {
   const host = config.hosts.find((h) => h.name === spec.host)!;
   const dockerHost = dockerHosts[spec.host];
   (servicesByHost[spec.host] ??= {})[spec.name] = new Service(serviceResourceName(spec.name, spec.host, spec.tier), {
@@ -39,6 +50,8 @@ for (const { spec, uploads, secretEnv } of all) {
     networks: dockerHost.networks,
     uploads,
     secretEnv,
+    extraVolumes: extraVolumes?.map((x) => ({ ...x, volumeName: volumeOnHost(spec.host, x.volumeName) })),
+    labels,
   });
 }
 

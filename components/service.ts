@@ -18,6 +18,13 @@ export interface ServiceArgs {
   secretEnv?: Record<string, pulumi.Input<string>>;
   /** Config files written into the container at create time: no host bind mounts needed. */
   uploads?: { file: string; content: pulumi.Input<string>; executable?: boolean }[];
+  /**
+   * Existing docker volumes of OTHER services, mounted by name (the backup container reads them read-only).
+   * Pass the other Service's `volume.name` output, so this container is created after the volume exists.
+   */
+  extraVolumes?: { volumeName: pulumi.Input<string>; path: string; readOnly: boolean }[];
+  /** Extra container labels; the minidock.* contract labels (containerLabels) are applied last and always win. */
+  labels?: Record<string, string>;
   /** Resources every docker resource of this service waits for, e.g. the host's ColimaHost. */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -72,6 +79,8 @@ export class Service extends pulumi.ComponentResource {
   public readonly image: docker.RemoteImage;
   public readonly containers: docker.Container[];
   public readonly volumes: docker.Volume[];
+  /** The same volumes by docker volume name, so another service (backups) can mount one by name. */
+  public readonly volumesByName: Record<string, docker.Volume> = {};
   public readonly containerNames: pulumi.Output<string[]>;
 
   constructor(name: string, args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -104,6 +113,7 @@ export class Service extends pulumi.ComponentResource {
         retainOnDelete: v.retainOnDestroy,
       });
       this.volumes.push(vol);
+      this.volumesByName[dockerName] = vol;
       return vol;
     };
     for (const v of spec.volumes.filter((v) => v.shared || spec.replicas === 1)) volumeFor.set(v.name, makeVolume(v));
@@ -126,6 +136,7 @@ export class Service extends pulumi.ComponentResource {
         const vol = volumeFor.get(v.name) ?? makeVolume(v, replica);
         return { volumeName: vol.name, containerPath: v.path, readOnly: v.readOnly || undefined };
       });
+      for (const x of args.extraVolumes ?? []) volumes.push({ volumeName: pulumi.output(x.volumeName), containerPath: x.path, readOnly: x.readOnly || undefined });
       const mounts = spec.unsafe.hostMounts.map((m) => ({
         type: "bind",
         source: m.hostPath,
@@ -133,16 +144,19 @@ export class Service extends pulumi.ComponentResource {
         readOnly: m.readOnly,
         bindOptions: m.propagation ? { propagation: m.propagation } : undefined,
       }));
-      const labels = containerLabels({
-        stack: args.stack,
-        host: host.name,
-        service: spec.name,
-        replica,
-        tier: spec.tier,
-        hostMemoryMb: host.memoryMb,
-        hostReserveMb: host.reserveMb,
-        hostCpus: host.cpus,
-      });
+      const labels = {
+        ...args.labels,
+        ...containerLabels({
+          stack: args.stack,
+          host: host.name,
+          service: spec.name,
+          replica,
+          tier: spec.tier,
+          hostMemoryMb: host.memoryMb,
+          hostReserveMb: host.reserveMb,
+          hostCpus: host.cpus,
+        }),
+      };
       this.containers.push(
         new docker.Container(containerResourceName(name, replica), {
           name: containerName(spec.name, replica),

@@ -21,6 +21,8 @@ export const LABEL = {
   /** On volumes: whether the backup service must cover it, or why it is exempt. */
   backup: "minidock.backup",
   backupExemptReason: "minidock.backup.exempt-reason",
+  /** On a pg_dump sidecar container: the data volumes (docker names, comma-separated) its dumps cover. */
+  backupDumpOf: "minidock.backup.dump-of",
   volume: "minidock.volume",
 } as const;
 

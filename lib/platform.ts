@@ -2,6 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./config/errors";
 import { ResolvedService } from "./config/resolve";
 
+/** An existing docker volume (created by another Service) mounted by name, e.g. into the backup container. */
+export interface ExtraVolume {
+  /** Docker volume name, as lib/naming.ts volumeName() gives it. */
+  volumeName: string;
+  path: string;
+  readOnly: boolean;
+}
+
 /**
  * A service minidock adds on its own (monitoring, backups, tailnet access). It goes through the same Service
  * component, with the same hardening and the same budget, as the user's services.
@@ -12,6 +20,10 @@ export interface PlatformService {
   uploads?: { file: string; content: pulumi.Input<string>; executable?: boolean }[];
   /** Values for spec.secretEnv that come from resources (e.g. a Tailscale auth key), not from config. */
   secretEnv?: Record<string, pulumi.Input<string>>;
+  /** Volumes of other services to mount; index.ts creates this service after them and waits for them. */
+  extraVolumes?: ExtraVolume[];
+  /** Extra container labels (the minidock.* contract labels always win). */
+  labels?: Record<string, string>;
 }
 
 /** A config service may not take a name minidock uses for a platform service on the same host. */

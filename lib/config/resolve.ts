@@ -1,4 +1,5 @@
 import { DEFAULTS } from "../defaults";
+import { checkBackupRefs } from "./backup";
 import { Tier } from "../naming";
 import { describeValue } from "./errors";
 import { ColimaConfig, HostConfig, NetworkConfig } from "./hosts";
@@ -102,6 +103,7 @@ export function resolveStackConfig(stack: string, raw: RawStackConfig): StackCon
   crossCheck(parsed, ctx);
   // Each platform section checks its own references here (secrets, hosts, services it names).
   checkMonitoring(parsed.monitoring, parsed.networks, parsed.services, ctx);
+  checkBackupRefs(parsed.backup, parsed.services, ctx);
   checkTailscale({
     tailscale: parsed.tailscale,
     hosts: parsed.hosts,
