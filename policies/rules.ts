@@ -1,4 +1,5 @@
 import { EnforcementLevel } from "@pulumi/policy";
+import { backupPolicies } from "./backup";
 import { budgetPolicies } from "./budget";
 import { MinidockPolicy } from "./common";
 import { envPolicies } from "./env";
@@ -27,6 +28,7 @@ const rules: MinidockPolicy[] = [
   ...imagesPolicies,
   ...envPolicies,
   ...tailscalePolicies,
+  ...backupPolicies,
 ];
 
 export const allPolicies: MinidockPolicy[] = rules.map(withExemptions);

@@ -6,7 +6,9 @@ import { LABEL, volumeName } from "../naming";
 import { serviceUrl } from "../monitoring/context";
 import { ExtraVolume, PlatformService } from "../platform";
 import { BACKUP_ENTRYPOINT_SCRIPT, PARTIAL_SUFFIX, PG_DUMP_HEALTHCHECK, PG_DUMP_SCRIPT } from "./scripts";
-import { coveredVolumes, postgresToDump } from "./sources";
+import { BACKUP_SERVICE, BACKUP_SOURCE_ROOT, coveredVolumes, postgresToDump } from "./sources";
+
+export { BACKUP_SERVICE, BACKUP_SOURCE_ROOT };
 
 /**
  * The backup platform services of each host (pure): one offen/docker-volume-backup container, and one pg_dump
@@ -15,12 +17,9 @@ import { coveredVolumes, postgresToDump } from "./sources";
 
 /** Pinned: v2.43.3 is published for linux/amd64 and linux/arm64 (the mini). Rollback = revert this line. */
 export const BACKUP_IMAGE = "offen/docker-volume-backup:v2.43.3";
-export const BACKUP_SERVICE = "backup";
 /** Declared memory: offen idles at ~15-25 MB; archiving streams through gzip, so it does not grow with data. */
 export const BACKUP_MEMORY_MB = 64;
 export const PG_DUMP_MEMORY_MB = 64;
-/** Where covered volumes appear inside the backup container: /backup/<docker volume name>. */
-export const BACKUP_SOURCE_ROOT = "/backup";
 
 /** The pg_dump sidecar of a Postgres service is named after it. */
 export function pgDumpServiceName(db: string): string {

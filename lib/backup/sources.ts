@@ -19,6 +19,14 @@ import { volumeName } from "../naming";
  * image keeps the config free of a second switch; a Postgres under another image name is archived as files,
  * which docs/runbook.md (Backups) warns about.
  */
+/** The backup platform service's name on every host (container minidock-backup-1). */
+export const BACKUP_SERVICE = "backup";
+/**
+ * Where covered volumes appear inside the backup container: /backup/<docker volume name>. The policy pack reads
+ * the name back from this path (policies/backup.ts), so the layout is a contract.
+ */
+export const BACKUP_SOURCE_ROOT = "/backup";
+
 export const POSTGRES_IMAGES = ["postgres", "postgis", "pgvector", "timescaledb", "timescaledb-ha"] as const;
 
 export function isPostgres(spec: Pick<ResolvedService, "image">): boolean {

@@ -33,7 +33,9 @@ const s3Target = z
     endpoint: z.string().refine((s) => /^[A-Za-z0-9.-]+(:\d+)?$/.test(s), (s) => ({
       message: `expected a host name such as "s3.us-west-004.backblazeb2.com" (no https://, no path), got ${describeValue(s)}`,
     })),
-    bucket: z.string().min(3),
+    bucket: z.string().refine((s) => /^[A-Za-z0-9][A-Za-z0-9.-]{1,61}[A-Za-z0-9]$/.test(s), (s) => ({
+      message: `expected a bucket name of 3-63 letters, digits, "." and "-", got ${describeValue(s)}`,
+    })),
     /** Folder inside the bucket, without a leading slash. */
     path: z.string().refine((s) => !s.startsWith("/"), (s) => ({ message: `expected a path without a leading "/", got ${describeValue(s)}` })).optional(),
     accessKeyIdSecret: secretKey,

@@ -1,0 +1,99 @@
+import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { BACKUP_SERVICE, BACKUP_SOURCE_ROOT } from "../lib/backup/sources";
+import { LABEL } from "../lib/naming";
+import { MinidockPolicy, TYPE, defineRule, forType, isUnknown, known, labelsOf, listOf, unknownMessage } from "./common";
+import { EXEMPTION_REASON_MIN } from "./exemptions";
+
+/**
+ * Backup coverage: every named docker volume either holds data that is backed up, or says why not.
+ *
+ * - backup-volume-decided: each docker.Volume carries minidock.backup=true, or a minidock.backup.exempt-reason
+ *   (from the volume's `backupExemptReason` in config) of at least EXEMPTION_REASON_MIN characters.
+ * - backup-volume-covered: each volume marked minidock.backup=true is really covered on its host: mounted read-only
+ *   at /backup/<volume name> into that host's backup container, or named by a pg_dump sidecar's
+ *   minidock.backup.dump-of label. The mount PATH carries the volume name on purpose: at preview the mount's
+ *   volumeName is the output of a volume not created yet (unknown), the path is a literal.
+ */
+
+export const volumeDecided: ResourceValidationPolicy = defineRule("backup", ["minidock"], {
+  name: "backup-volume-decided",
+  description: "Every named volume is backed up (backup: true) or exempt with a written reason (backupExemptReason).",
+  enforcementLevel: "mandatory",
+  validateResource: forType(TYPE.volume, (props, _args, report) => {
+    const labels = labelsOf(props);
+    if (isUnknown(labels)) return report(unknownMessage("labels"));
+    const name = known(() => props.name);
+    const what = typeof name === "string" ? `volume ${name}` : "this volume";
+    if (labels[LABEL.backup] === "true") return;
+    const reason = (labels[LABEL.backupExemptReason] ?? "").trim();
+    if (reason.length === 0) {
+      report(`${what} holds data but is neither backed up nor exempt: set backup: true on it, or backupExemptReason: "<why losing it is fine>"`);
+    } else if (reason.length < EXEMPTION_REASON_MIN) {
+      report(`${what}: backupExemptReason ${JSON.stringify(reason)} is too short; say in at least ${EXEMPTION_REASON_MIN} characters why losing it is fine`);
+    }
+  }),
+});
+
+interface Coverage {
+  archived: Set<string>;
+  dumped: Set<string>;
+}
+
+/** Per host: which volume names the backup container archives (read-only /backup/<name>) and which are dumped. */
+function coverageByHost(containers: PolicyResource[], report: ReportViolation): Map<string, Coverage> {
+  const byHost = new Map<string, Coverage>();
+  for (const c of containers) {
+    const labels = labelsOf(c.props);
+    if (isUnknown(labels)) continue;
+    const host = labels[LABEL.host];
+    if (!host) continue;
+    const cov = byHost.get(host) ?? { archived: new Set<string>(), dumped: new Set<string>() };
+    byHost.set(host, cov);
+    for (const v of (labels[LABEL.backupDumpOf] ?? "").split(",").map((s) => s.trim()).filter(Boolean)) cov.dumped.add(v);
+    if (labels[LABEL.service] !== BACKUP_SERVICE) continue;
+    const mounts = known(() => listOf<Record<string, unknown>>(c.props.volumes).map((m) => ({ path: m.containerPath, readOnly: m.readOnly })));
+    if (isUnknown(mounts)) {
+      report(unknownMessage("the backup container's volumes"), c.urn);
+      continue;
+    }
+    for (const m of mounts) {
+      if (typeof m.path === "string" && m.path.startsWith(`${BACKUP_SOURCE_ROOT}/`) && m.readOnly === true) {
+        cov.archived.add(m.path.slice(BACKUP_SOURCE_ROOT.length + 1));
+      }
+    }
+  }
+  return byHost;
+}
+
+export const volumeCovered: StackValidationPolicy = defineRule("backup", ["minidock"], {
+  name: "backup-volume-covered",
+  description: "Every volume marked backup: true is archived read-only by its host's backup container or dumped by a pg_dump sidecar.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, report) => {
+    const volumes = args.resources.filter((r) => r.type === TYPE.volume);
+    const marked = volumes.filter((v) => {
+      const l = labelsOf(v.props);
+      return !isUnknown(l) && l[LABEL.backup] === "true";
+    });
+    if (marked.length === 0) return args.notApplicable("no volume is marked backup: true");
+    const coverage = coverageByHost(args.resources.filter((r) => r.type === TYPE.container), report);
+    for (const v of marked) {
+      const labels = labelsOf(v.props) as Record<string, string>;
+      const name = known(() => v.props.name);
+      if (typeof name !== "string") {
+        report(unknownMessage("the volume's name"), v.urn);
+        continue;
+      }
+      const host = labels[LABEL.host] ?? "?";
+      const cov = coverage.get(host);
+      if (cov?.archived.has(name) || cov?.dumped.has(name)) continue;
+      report(
+        `volume ${name} on host ${host} is marked backup: true, but no backup container archives it (read-only at ` +
+          `${BACKUP_SOURCE_ROOT}/${name}) and no pg_dump sidecar dumps it: set minidock:backup enabled: true, or mark the volume backup: false with a backupExemptReason`,
+        v.urn,
+      );
+    }
+  },
+});
+
+export const backupPolicies: MinidockPolicy[] = [volumeDecided, volumeCovered];
