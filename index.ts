@@ -3,6 +3,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DockerHost } from "./components/dockerHost";
+import { Tailnet } from "./components/tailnet";
 import { Service } from "./components/service";
 import { backupPlatformServices } from "./lib/backup/plan";
 import { allocationsOf, evaluateBudget } from "./lib/budget";
@@ -26,6 +27,8 @@ const configSecrets = (spec: ResolvedService) =>
 const platform: PlatformService[] = [];
 // Backups: a pg_dump sidecar per Postgres service and one offen/docker-volume-backup container per host.
 platform.push(...backupPlatformServices(config).map((p) => ({ ...p, secretEnv: configSecrets(p.spec) })));
+// Tailnet access: the policy file, and per remote host a Tailscale container serving the chosen services.
+if (config.tailscale.enabled) platform.push(...new Tailnet("tailnet", { config }).platformServices);
 
 // 4. Every service, user and platform alike, through the same hardened Service component.
 const userServices: PlatformService[] = config.services.map((spec) => ({ spec, secretEnv: configSecrets(spec) }));

@@ -103,6 +103,11 @@ export const tailscaleSchema = z
     hostTag: tagName.default("tag:minidock"),
     /** Who may apply hostTag. Default: the admin group. */
     tagOwners: z.array(tagOwner).min(1).optional(),
+    /**
+     * Put hostTag on each mini's own (macOS) Tailscale node through the API, found by the MagicDNS name in its `ssh`
+     * address. The grants name the tag, so an untagged mini would be unreachable once the policy file applies.
+     */
+    tagHosts: z.boolean().default(true),
     access: z.array(accessEntry).default([]),
     ssh: z.array(sshEntry).default([]),
     serve: z.array(serveEntry).default([]),

@@ -1,0 +1,87 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as tailscale from "@pulumi/tailscale";
+import { StackConfig } from "../lib/config/resolve";
+import { PlatformService } from "../lib/platform";
+import { buildPolicyFile, renderPolicyFile } from "../lib/tailscale/acl";
+import { tailscaleSpec } from "../lib/tailscale/container";
+
+/**
+ * How to find a mini's own Tailscale node from its `ssh` address: a full MagicDNS name by name, a short one by
+ * hostname. An IP address names no device: such a host is tagged by hand (docs/setup.md).
+ */
+export function deviceLookup(ssh: string): { name: string } | { hostname: string } | undefined {
+  const address = ssh.slice(ssh.indexOf("@") + 1);
+  if (/^[\d.]+$/.test(address) || address.includes(":")) return undefined;
+  return address.includes(".") ? { name: address } : { hostname: address };
+}
+
+export interface TailnetArgs {
+  /** The resolved stack config; its `tailscale` section must be enabled. */
+  config: StackConfig;
+  /** Explicit Tailscale provider; default: the stack's `tailscale:*` provider config. */
+  provider?: tailscale.Provider;
+}
+
+/**
+ * The tailnet side of the stack: the policy file (who reaches what, generated with its own tests), one
+ * pre-authorized, tagged auth key per remote host, and that host's Tailscale container as a platform service
+ * spec. The containers themselves are created by index.ts through the same Service component as everything else.
+ */
+export class Tailnet extends pulumi.ComponentResource {
+  public readonly acl: tailscale.Acl;
+  public readonly authKeys: Record<string, tailscale.TailnetKey>;
+  /** Per remote host reached by a MagicDNS name: hostTag on the mini's own node (tailscale.tagHosts). */
+  public readonly deviceTags: Record<string, tailscale.DeviceTags>;
+  /** Per remote host: the Tailscale container, for index.ts to push into the platform services. */
+  public readonly platformServices: PlatformService[];
+  /** The rendered policy file (HuJSON), as applied. */
+  public readonly policyFile: string;
+
+  constructor(name: string, args: TailnetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("minidock:index:Tailnet", name, {}, opts);
+    const ts = args.config.tailscale;
+    const child = { parent: this, provider: args.provider };
+
+    this.policyFile = renderPolicyFile(buildPolicyFile(ts));
+    // Owns the tailnet's WHOLE policy file. Tailscale runs its `tests` and refuses a file that fails them.
+    this.acl = new tailscale.Acl(`${name}-acl`, {
+      acl: this.policyFile,
+      overwriteExistingContent: ts.acl.overwriteExistingContent,
+      resetAclOnDestroy: ts.acl.resetOnDestroy,
+    }, child);
+
+    this.deviceTags = {};
+    if (ts.tagHosts) {
+      for (const host of args.config.hosts.filter((h) => h.remote)) {
+        const lookup = deviceLookup(host.ssh!);
+        if (!lookup) continue;
+        // Looked up at preview (an invoke): the mini must already be on the tailnet, which is how it is reached.
+        const device = tailscale.getDeviceOutput(lookup, { parent: this, provider: args.provider });
+        this.deviceTags[host.name] = new tailscale.DeviceTags(`${host.name}-tailscale-tags`, {
+          deviceId: device.nodeId,
+          tags: [ts.hostTag],
+        }, { ...child, dependsOn: [this.acl] });
+      }
+    }
+
+    this.authKeys = {};
+    this.platformServices = [];
+    for (const host of args.config.hosts.filter((h) => h.remote)) {
+      // Single-use (one key per node), never re-created: the node's state volume keeps it joined, and a new key
+      // would only replace the container. The tag must be in tagOwners first, hence the dependency on the ACL.
+      const key = new tailscale.TailnetKey(`${host.name}-tailscale-authkey`, {
+        description: `minidock ${args.config.stack} ${host.name}`,
+        reusable: false,
+        ephemeral: false,
+        preauthorized: true,
+        tags: [ts.hostTag],
+        expiry: ts.authKeyExpiryDays * 24 * 60 * 60,
+        recreateIfInvalid: "never",
+      }, { ...child, dependsOn: [this.acl], additionalSecretOutputs: ["key"] });
+      this.authKeys[host.name] = key;
+      this.platformServices.push({ spec: tailscaleSpec(args.config, host), secretEnv: { TS_AUTHKEY: key.key } });
+    }
+
+    this.registerOutputs({ acl: this.acl.id, hosts: Object.keys(this.authKeys) });
+  }
+}
