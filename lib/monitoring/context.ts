@@ -1,0 +1,47 @@
+import { MonitoringConfig } from "../config/monitoring";
+
+/**
+ * What the monitoring generators need to know about one host: plain data, so every generator is a pure function
+ * of it and is tested without Pulumi. Built from the stack config by monitoringContext() in services.ts.
+ */
+export interface MonitoringContext {
+  stack: string;
+  host: string;
+  /** The host's budget (Colima VM memory) and reserve, MB: what the memory alert and dashboard compare against. */
+  memoryMb: number;
+  reserveMb: number;
+  monitoring: MonitoringConfig;
+  /** Whether the backup service runs (and pushes its success time): the backup-age alert only exists then. */
+  backupEnabled: boolean;
+  /** Every service declared on this host with its replica count: ServiceDown compares running against it. */
+  expected: { service: string; replicas: number }[];
+}
+
+/** Ports the components listen on, inside the monitoring network (none is published except Grafana's). */
+export const PORTS = {
+  prometheus: 9090,
+  alertmanager: 9093,
+  "node-exporter": 9100,
+  cadvisor: 8080,
+  pushgateway: 9091,
+  grafana: 3000,
+} as const;
+
+/** Where uploaded config lands: a named volume, because Docker refuses uploads into a read-only root filesystem. */
+export const CONFIG_DIR = "/etc/minidock";
+
+/** Pushgateway job names: the contract with the backup service (notes/monitoring-backup-contract.md). */
+export const JOBS = { dockerState: "minidock_docker_state", backup: "minidock_backup" } as const;
+
+export const BACKUP_METRIC = "minidock_backup_last_success_timestamp_seconds";
+
+export const MB = 1024 * 1024;
+
+/** `http://<service>:<port>`: Service joins networks with its service name as alias. */
+export function serviceUrl(service: keyof typeof PORTS): string {
+  return `http://${service}:${PORTS[service]}`;
+}
+
+export function runbookUrl(alert: string): string {
+  return `docs/runbook.md#${alert.toLowerCase()}`;
+}
