@@ -43,7 +43,7 @@ export function resolvePolicyConfig(
   for (const p of policies) {
     const properties: Record<string, unknown> = {};
     for (const [k, s] of Object.entries(p.configSchema?.properties ?? {})) {
-      if (s.default !== undefined) properties[k] = structuredClone(s.default);
+      if (s.default !== undefined) properties[k] = JSON.parse(JSON.stringify(s.default));
     }
     config.set(p.name, { enforcementLevel: p.enforcementLevel ?? packLevel, properties });
   }

@@ -1,5 +1,5 @@
 import {
-  EnforcementLevel, PolicyProviderResource, PolicyResource, ReportViolation, ResourceValidation, ResourceValidationArgs,
+  EnforcementLevel, PolicyProviderResource, PolicyResource, PolicyResourceOptions, ReportViolation, ResourceValidation, ResourceValidationArgs,
   ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
 } from "@pulumi/policy";
 import { UnknownValueError, unknownCheckingProxy } from "../../policies/common";
@@ -76,6 +76,16 @@ const throwNotApplicable = (reason?: string): never => {
   throw new NotApplicableError(reason);
 };
 
+/**
+ * A deep copy in THIS realm. Not structuredClone: under jest its objects come from Node's outer realm, fail the
+ * proxy's `instanceof Object` test, and would go unproxied (unknowns would read as plain strings).
+ */
+export function plainCopy<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(plainCopy) as T;
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plainCopy(x)])) as T;
+  return v;
+}
+
 /** The engine's read-only stack tag map (server.js freezeMap). */
 function tagMap(tags: Record<string, string> = {}): ReadonlyMap<string, string> {
   return Object.freeze(new Map(Object.entries(tags))) as ReadonlyMap<string, string>;
@@ -107,6 +117,12 @@ export async function runPolicies(
   const stackTags = tagMap(opts.stackTags);
   const result: PolicyRunResult = { violations: [], exemptions: [], unusedExemptions: [], notApplicable: [], unknownConfigKeys: unknownKeys };
   const sink = (use: ExemptionUse) => result.exemptions.push(use);
+  const optionsOf = (r: RecordedResource): PolicyResourceOptions => ({
+    protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    ...(r.options?.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: r.options.deleteBeforeReplace } : {}),
+    ...(r.options?.parent ? { parent: r.options.parent } : {}),
+  });
   const getConfigFor = (name: string) => <T extends object>() => ({ ...config.get(name)!.properties }) as T;
   const policyFrom = (p: Policy) => `policy '${p.name}' from policy pack '${pack.name}@v${pack.version}'`;
 
@@ -123,7 +139,7 @@ export async function runPolicies(
     const type = (parts[parts.length - 2] ?? "").split("$").pop();
     return byTypeName.get(`${type}::${parts[parts.length - 1]}`);
   };
-  const propsOf = new Map(resources.map((r) => [r.urn, unknownCheckingProxy(structuredClone(r.inputs)) as Record<string, unknown>]));
+  const propsOf = new Map(resources.map((r) => [r.urn, unknownCheckingProxy(plainCopy(r.inputs)) as Record<string, unknown>]));
   const providerOf = (r: RecordedResource): PolicyProviderResource | undefined => {
     const p = resolveRef(r.provider);
     return p ? { type: p.type, props: propsOf.get(p.urn)!, urn: p.urn, name: p.name } : undefined;
@@ -164,7 +180,7 @@ export async function runPolicies(
         const props = propsOf.get(r.urn)!;
         const args: ResourceValidationArgs & { [EXEMPTION_SINK]?: unknown } = {
           type: r.type, props, urn: r.urn, name: r.name,
-          opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+          opts: optionsOf(r),
           stackTags,
           isType: () => { throw new Error("isType(class) needs an SDK class; minidock rules compare args.type"); },
           asType: () => { throw new Error("asType(class) needs an SDK class; minidock rules compare args.type"); },
@@ -186,11 +202,17 @@ export async function runPolicies(
   // AnalyzeStack: once, with every resource; props are inputs (the engine propagates them at preview).
   const stackResources: PolicyResource[] = resources.map((r) => ({
     type: r.type, props: propsOf.get(r.urn)!, urn: r.urn, name: r.name,
-    opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
-    provider: providerOf(r), dependencies: [], propertyDependencies: {},
+    opts: optionsOf(r), provider: providerOf(r), dependencies: [], propertyDependencies: {},
     isType: () => { throw new Error("isType(class) needs an SDK class; minidock rules compare r.type"); },
     asType: () => { throw new Error("asType(class) needs an SDK class; minidock rules compare r.type"); },
   }));
+  // Parent and dependencies as resource objects, as server.js links them.
+  const stackByUrn = new Map(stackResources.map((sr) => [sr.urn, sr]));
+  resources.forEach((r, i) => {
+    const parent = r.options?.parent ? stackByUrn.get(r.options.parent) : undefined;
+    if (parent) stackResources[i].parent = parent;
+    stackResources[i].dependencies = (r.options?.dependencies ?? []).map((d) => stackByUrn.get(d)).filter((d): d is PolicyResource => !!d);
+  });
   for (const p of policies) {
     const level = levelOf(config.get(p.name)!);
     if (level === "disabled" || !isStackPolicy(p)) continue;
