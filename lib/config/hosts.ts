@@ -17,6 +17,16 @@ export const colimaSchema = z
     configurePower: z.boolean().default(false),
     /** `pulumi destroy` stops the VM only when this is true; the VM holds every volume. */
     stopOnDestroy: z.boolean().default(false),
+    /**
+     * Name of a secret config key holding the private SSH key ColimaHost's commands log in with
+     * (`pulumi config set --secret <name> < ~/.ssh/id_ed25519`). Unset: the SSH agent ($SSH_AUTH_SOCK).
+     */
+    sshPrivateKeySecret: z
+      .string()
+      .refine((s) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(s), (s) => ({
+        message: `expected a config key name such as "miniSshKey", got ${describeValue(s)}`,
+      }))
+      .optional(),
   })
   .strict();
 

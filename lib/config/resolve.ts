@@ -2,7 +2,7 @@ import { DEFAULTS } from "../defaults";
 import { checkBackupRefs } from "./backup";
 import { Tier } from "../naming";
 import { describeValue } from "./errors";
-import { ColimaConfig, HostConfig, NetworkConfig } from "./hosts";
+import { ColimaConfig, HostConfig, NetworkConfig, colimaSchema } from "./hosts";
 import { checkMonitoring } from "./monitoring";
 import { CheckContext, checkSecretRef } from "./secrets";
 import { ServiceConfig } from "./services";
@@ -45,7 +45,8 @@ function resolveHost(name: string, h: HostConfig): ResolvedHost {
     dockerHost,
     remote,
     platform: h.platform ?? (remote ? DEFAULTS.remotePlatform : undefined),
-    colima: remote ? (h.colima ?? ({} as ColimaConfig)) : undefined,
+    // No colima block on a remote host still means Colima with every default, not an empty object.
+    colima: remote ? (h.colima ?? colimaSchema.parse({})) : undefined,
   };
 }
 
@@ -104,6 +105,9 @@ export function resolveStackConfig(stack: string, raw: RawStackConfig): StackCon
   // Each platform section checks its own references here (secrets, hosts, services it names).
   checkMonitoring(parsed.monitoring, parsed.networks, parsed.services, ctx);
   checkBackupRefs(parsed.backup, parsed.services, ctx);
+  for (const [name, h] of Object.entries(parsed.hosts)) {
+    if (h.colima?.sshPrivateKeySecret) checkSecretRef(ctx, `hosts.${name}.colima.sshPrivateKeySecret`, h.colima.sshPrivateKeySecret);
+  }
   checkTailscale({
     tailscale: parsed.tailscale,
     hosts: parsed.hosts,
