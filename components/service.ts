@@ -156,6 +156,8 @@ export class Service extends pulumi.ComponentResource {
           hostReserveMb: host.reserveMb,
           hostCpus: host.cpus,
         }),
+        // Names only; last, so no extra label can claim a literal env entry is a secret.
+        [LABEL.secretEnv]: secretEntries.map(([k]) => k).sort().join(","),
       };
       this.containers.push(
         new docker.Container(containerResourceName(name, replica), {

@@ -24,6 +24,12 @@ export const LABEL = {
   /** On a pg_dump sidecar container: the data volumes (docker names, comma-separated) its dumps cover. */
   backupDumpOf: "minidock.backup.dump-of",
   volume: "minidock.volume",
+  /**
+   * On containers: the env names whose values come from Pulumi secrets (comma-separated names, never values).
+   * Service makes the whole env list secret when any is, and the engine shows policies plaintext, so this is how
+   * the env policy tells a secret reference from a literal typed into config.
+   */
+  secretEnv: "minidock.secret-env",
 } as const;
 
 /** Config keys for services, hosts, networks and volumes: lower-case DNS-label style, so names are safe everywhere. */
