@@ -2,7 +2,6 @@
  * minidock: the table of contents of the stack. Each step is one component; the logic lives in lib/.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ColimaHost } from "./components/colimaHost";
 import { DockerHost } from "./components/dockerHost";
 import { Tailnet } from "./components/tailnet";
 import { Service } from "./components/service";
@@ -10,25 +9,16 @@ import { backupPlatformServices } from "./lib/backup/plan";
 import { allocationsOf, evaluateBudget } from "./lib/budget";
 import { loadStackConfig, secretConfigValue } from "./lib/config/load";
 import { ResolvedService } from "./lib/config/resolve";
+import { monitoringServices } from "./lib/monitoring/services";
 import { PlatformService, assertUniqueOnEachHost } from "./lib/platform";
 import { serviceResourceName } from "./lib/naming";
 
 // 1. Validate the stack config. A bad value fails here, with every problem listed, before any resource exists.
 const config = loadStackConfig();
 
-// 2. Each host: on a mini, Colima provisioned over SSH first; then its Docker daemon (over SSH for a mini, the
-//    local socket for the local stack) and networks, which wait for Colima, and so does everything on them.
+// 2. Each host: its Docker daemon (over SSH for a mini, the local socket for the local stack) and networks.
 const dockerHosts = Object.fromEntries(
-  config.hosts.map((host) => {
-    const colima = host.remote
-      ? new ColimaHost(`${host.name}-colima`, {
-        host,
-        logs: { maxSize: config.logMaxSize, maxFiles: config.logMaxFiles },
-        privateKey: host.colima?.sshPrivateKeySecret ? secretConfigValue(host.colima.sshPrivateKeySecret) : undefined,
-      })
-      : undefined;
-    return [host.name, new DockerHost(host.name, { host, stack: config.stack, networks: config.networks, dependsOn: colima && [colima] })];
-  }),
+  config.hosts.map((host) => [host.name, new DockerHost(host.name, { host, stack: config.stack, networks: config.networks })]),
 );
 
 // 3. Platform services per host: monitoring, backups and tailnet access join here.
@@ -40,6 +30,12 @@ const platform: PlatformService[] = [];
 platform.push(...backupPlatformServices(config).map((p) => ({ ...p, secretEnv: configSecrets(p.spec) })));
 // Tailnet access: the policy file, and per remote host a Tailscale container serving the chosen services.
 if (config.tailscale.enabled) platform.push(...new Tailnet("tailnet", { config }).platformServices);
+
+// Monitoring per host, added after the other platform services so its ServiceDown rule knows them too.
+for (const host of config.hosts) {
+  const others = platform.filter((p) => p.spec.host === host.name).map((p) => ({ service: p.spec.name, replicas: p.spec.replicas }));
+  platform.push(...monitoringServices(config, host, secretConfigValue, others));
+}
 
 // 4. Every service, user and platform alike, through the same hardened Service component.
 const userServices: PlatformService[] = config.services.map((spec) => ({ spec, secretEnv: configSecrets(spec) }));
