@@ -2,6 +2,7 @@
  * minidock: the table of contents of the stack. Each step is one component; the logic lives in lib/.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { ColimaHost } from "./components/colimaHost";
 import { DockerHost } from "./components/dockerHost";
 import { Tailnet } from "./components/tailnet";
 import { Service } from "./components/service";
@@ -16,9 +17,19 @@ import { serviceResourceName } from "./lib/naming";
 // 1. Validate the stack config. A bad value fails here, with every problem listed, before any resource exists.
 const config = loadStackConfig();
 
-// 2. Each host: its Docker daemon (over SSH for a mini, the local socket for the local stack) and networks.
+// 2. Each host: on a mini, Colima provisioned over SSH first; then its Docker daemon (over SSH for a mini, the
+//    local socket for the local stack) and networks, which wait for Colima, and so does everything on them.
 const dockerHosts = Object.fromEntries(
-  config.hosts.map((host) => [host.name, new DockerHost(host.name, { host, stack: config.stack, networks: config.networks })]),
+  config.hosts.map((host) => {
+    const colima = host.remote
+      ? new ColimaHost(`${host.name}-colima`, {
+        host,
+        logs: { maxSize: config.logMaxSize, maxFiles: config.logMaxFiles },
+        privateKey: host.colima?.sshPrivateKeySecret ? secretConfigValue(host.colima.sshPrivateKeySecret) : undefined,
+      })
+      : undefined;
+    return [host.name, new DockerHost(host.name, { host, stack: config.stack, networks: config.networks, dependsOn: colima && [colima] })];
+  }),
 );
 
 // 3. Platform services per host: monitoring, backups and tailnet access join here.
