@@ -61,12 +61,13 @@ sha256_of_file() {
 # The VM's state as colima reports it: Running, Stopped, Broken, or Missing (no such profile yet).
 colima_state() {
   local line
-  line=$(colima list --json 2>/dev/null | grep "\"name\":\"$PROFILE\"" || true)
+  # One JSON object per profile and line; tolerate spaces after the colons.
+  line=$(colima list --json 2>/dev/null | grep "\"name\": *\"$PROFILE\"" || true)
   if [ -z "$line" ]; then
     echo Missing
     return
   fi
-  printf '%s\n' "$line" | sed -n 's/.*"status":"\([A-Za-z]*\)".*/\1/p'
+  printf '%s\n' "$line" | sed -n 's/.*"status": *"\([A-Za-z]*\)".*/\1/p'
 }
 
 # run_with_timeout SECONDS COMMAND...: like coreutils `timeout` (absent on macOS); 124 when it fired.

@@ -60,7 +60,8 @@ cp "$STATE/available/$2" "$BREW_BIN/$2"`,
   colima: `state=$(cat "$STATE/colima-status" 2>/dev/null || knob COLIMA_STUB_STATUS Missing)
 profile=default; prev=""; for a in "$@"; do [ "$prev" = -p ] && profile=$a; prev=$a; done
 case "$1" in
-  list) [ "$state" = Missing ] || printf '{"name":"%s","status":"%s","arch":"aarch64"}\\n' "$profile" "$state";;
+  list) sep=""; [ "$(knob COLIMA_STUB_JSON compact)" = compact ] || sep=" "
+        [ "$state" = Missing ] || printf '{"name":%s"%s","status":%s"%s","arch":"aarch64"}\\n' "$sep" "$profile" "$sep" "$state";;
   status) [ "$state" = Running ] || { echo "colima is not running" >&2; exit 1; }
           case " $* " in *" --json "*) printf '{"display_name":"colima","docker_socket":"unix://%s/.colima/%s/docker.sock"}\\n' "$HOME" "$profile";; esac;;
   start) n=$(( $(cat "$STATE/starts" 2>/dev/null || echo 0) + 1 )); echo $n > "$STATE/starts"
@@ -308,7 +309,7 @@ describe("start.sh", () => {
     const h = mini();
     run(h, "configure.sh", hostEnv);
     setState(h, "Broken");
-    const r = run(h, "start.sh");
+    const r = run(h, "start.sh", { COLIMA_STUB_JSON: "spaced" }); // `"status": "Broken"` is read too
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe("action=recovered");
     expect(r.calls.filter((c) => /^colima (start|stop)/.test(c))).toEqual(["colima stop --force -p default", "colima start -p default"]);
