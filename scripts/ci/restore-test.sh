@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# A REAL backup -> restore round trip on a real Docker engine (Debian's docker.io), no registry needed:
+#
+#  1. starts a private dockerd (own socket and data root; no iptables, no bridge: nothing here needs a network)
+#  2. builds a tiny image with `docker import` of a busybox-static rootfs (apt package busybox-static)
+#  3. fills a docker volume with known data: several owners, a 0600 file of uid 1000, a Redis-style AOF
+#     directory, a 1 MiB random file, a symlink, an empty dir, a name with spaces
+#  4. archives it exactly as minidock's backup container is hardened (read-only rootfs, cap-drop ALL +
+#     DAC_OVERRIDE only, no-new-privileges, root, source mounted read-only at /backup/<volume>), and shows that
+#     WITHOUT DAC_OVERRIDE the same archive step fails on the 0600 file
+#  5. re-packs it with offen's member names (a leading "/") and GPG-encrypts it symmetrically, as offen does
+#  6. restores it with scripts/backup/restore.sh into a SCRATCH volume and compares owners, modes, types, sizes
+#     and md5 checksums of every entry; plus the refusals (wrong passphrase, non-empty target, target in use)
+#  7. Postgres, when Debian's postgresql is installed: runs minidock's own pg_dump sidecar program
+#     (lib/backup/scripts.ts, DUMP_ONCE=1) against a throwaway cluster, archives the dump volume the same way,
+#     restores with `restore.sh postgres --local` into a scratch database and compares table checksums
+#
+# NOT exercised here (no registry): the offen/docker-volume-backup image itself (its scheduler, pruning, S3
+# upload and GPG code), the postgres:16.6-alpine image (its pg_dump runs as the sidecar on the mini), Colima.
+# Run as root (CI does). Exit status non-zero on any failure.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+RESTORE="$ROOT/scripts/backup/restore.sh"
+WORK=$(mktemp -d /tmp/minidock-restore.XXXXXX)
+chmod 755 "$WORK"
+export DOCKER_HOST="unix://$WORK/docker.sock"
+IMAGE=minidock-ci/busybox:restore-test
+SRC=minidock-ci-data
+DUMPS=minidock-ci-pgdump-dumps
+PASS="$WORK/passphrase"
+DOCKERD_PID=""
+PG_STARTED=""
+PGBIN=""
+step() { echo "== restore-test: $*"; }
+fail() { echo "restore-test: FAIL: $*" >&2; exit 1; }
+
+cleanup() {
+  set +e
+  if [ -n "$PG_STARTED" ]; then runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg/data" -m immediate stop >/dev/null 2>&1; fi
+  if [ -n "$DOCKERD_PID" ]; then
+    docker ps -aq | xargs -r docker rm -f >/dev/null 2>&1
+    kill "$DOCKERD_PID" 2>/dev/null
+    for _ in $(seq 1 30); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.5; done
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for tool in dockerd docker gpg; do command -v "$tool" >/dev/null || fail "$tool is not installed (apt: docker.io gnupg)"; done
+[ -x /bin/busybox ] || fail "/bin/busybox is missing (apt package busybox-static)"
+[ "$(id -u)" = 0 ] || fail "run as root: it starts its own dockerd"
+
+step "starting a private dockerd ($DOCKER_HOST)"
+dockerd --data-root "$WORK/root" --exec-root "$WORK/exec" --pidfile "$WORK/dockerd.pid" -H "$DOCKER_HOST" \
+  --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs > "$WORK/dockerd.log" 2>&1 &
+DOCKERD_PID=$!
+for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+docker info >/dev/null 2>&1 || { tail -20 "$WORK/dockerd.log" >&2; fail "dockerd did not come up"; }
+
+step "building $IMAGE from busybox-static (docker import, no registry)"
+mkdir -p "$WORK/rootfs/bin" "$WORK/rootfs/tmp" "$WORK/rootfs/etc"
+cp /bin/busybox "$WORK/rootfs/bin/busybox"
+/bin/busybox --install -s "$WORK/rootfs/bin"
+# The symlinks point at /bin/busybox inside the image.
+for l in "$WORK"/rootfs/bin/*; do [ -L "$l" ] && ln -sf /bin/busybox "$l"; done
+chmod 1777 "$WORK/rootfs/tmp"
+tar -C "$WORK/rootfs" -c . | docker import - "$IMAGE" >/dev/null
+
+# Runs busybox sh in a throwaway container: run [docker options...] -- 'script' [args...]
+run() {
+  local opts=()
+  while [ "$1" != "--" ]; do opts+=("$1"); shift; done
+  shift
+  docker run --rm --network none "${opts[@]}" "$IMAGE" /bin/sh -c "$@"
+}
+# Owner, mode, type and size of every entry, and md5 of every file: what "restored correctly" means here.
+manifest() {
+  # shellcheck disable=SC2016 # expanded by the container's sh
+  run -v "$1:/v:ro" -- 'cd /v && find . -mindepth 1 | sort | while IFS= read -r f; do stat -c "%N %u:%g %a %F %s" "$f"; done; find . -type f -exec md5sum {} + | sort -k2'
+}
+
+step "filling volume $SRC with known data"
+docker volume create "$SRC" >/dev/null
+# shellcheck disable=SC2016 # runs in the container's sh
+run -v "$SRC:/data" -- '
+  set -e
+  cd /data
+  echo "plain file" > a.txt
+  mkdir -p secret appendonlydir "empty dir" "with space"
+  echo "only uid 1000 may read this" > secret/key && chown 1000:1000 secret secret/key && chmod 600 secret/key && chmod 700 secret
+  printf "*2\r\n\$6\r\nSELECT\r\n\$1\r\n0\r\n" > appendonlydir/appendonly.aof.1.incr.aof
+  echo "file appendonly.aof.1.base.rdb seq 1 type b" > appendonlydir/appendonly.aof.manifest
+  chown -R 999:1000 appendonlydir
+  dd if=/dev/urandom of=random.bin bs=1024 count=1024 2>/dev/null
+  echo spaced > "with space/a file.txt"
+  ln -s a.txt link-to-a
+'
+manifest "$SRC" > "$WORK/before.txt"
+[ "$(wc -l < "$WORK/before.txt")" -ge 12 ] || fail "test data incomplete: $(cat "$WORK/before.txt")"
+
+# The backup container's hardening (lib/backup/plan.ts + lib/defaults.ts), minus its network.
+HARDENED=(--read-only --tmpfs /var/lock --tmpfs /backup --cap-drop ALL --security-opt no-new-privileges:true --user 0:0 --memory 64m)
+archive_step() { # archive_step NAME volume... : tar of /backup/<volume> into the archive volume, as the backup container sees them
+  local name=$1; shift
+  local mounts=()
+  for v in "$@"; do mounts+=(-v "$v:/backup/$v:ro"); done
+  # shellcheck disable=SC2016 # $1 is the container sh's argument
+  run "${HARDENED[@]}" "${EXTRA_CAPS[@]}" -v minidock-ci-archive:/archive "${mounts[@]}" -- 'tar -czf "/archive/$1" -C / backup' sh "$name"
+}
+
+step "archiving WITHOUT DAC_OVERRIDE must fail on the 0600 file (why the backup container adds it back)"
+EXTRA_CAPS=()
+if archive_step no-cap.tar.gz "$SRC" 2> "$WORK/no-cap.err"; then fail "archiving a 0600 file of uid 1000 worked without DAC_OVERRIDE: the capability would be unnecessary"; fi
+grep -q "Permission denied" "$WORK/no-cap.err" || fail "expected 'Permission denied', got: $(cat "$WORK/no-cap.err")"
+echo "   ok: $(grep -m1 "Permission denied" "$WORK/no-cap.err")"
+
+step "archiving with the backup container's hardening (cap-drop ALL + DAC_OVERRIDE, read-only sources)"
+EXTRA_CAPS=(--cap-add DAC_OVERRIDE)
+archive_step minidock-ci-files.tar.gz "$SRC"
+run -v "$SRC:/backup/$SRC:ro" -- 'touch /backup/*/should-fail' 2>/dev/null && fail "a read-only source mount was writable"
+echo "   ok: the source mount refuses writes even to root"
+
+step "re-packing with offen's member names (leading /) and encrypting with GPG, as offen's GPG_PASSPHRASE does"
+mkdir -p "$WORK/repack"
+run -v minidock-ci-archive:/archive:ro -- 'cat /archive/minidock-ci-files.tar.gz' > "$WORK/plain.tar.gz"
+tar -xzf "$WORK/plain.tar.gz" -C "$WORK/repack" --numeric-owner
+tar -czPf "$WORK/minidock-ci-2026-01-01T03-00-00.tar.gz" -C "$WORK/repack" --numeric-owner --transform 's,^,/,S' backup
+tar -tzPf "$WORK/minidock-ci-2026-01-01T03-00-00.tar.gz" > "$WORK/members.txt"
+grep -q "^/backup/$SRC/secret/key$" "$WORK/members.txt" || fail "re-packed archive lacks /backup/$SRC/secret/key"
+head -c 32 /dev/urandom | base64 > "$PASS"
+gpg --batch --quiet --pinentry-mode loopback --passphrase-file "$PASS" --symmetric --cipher-algo AES256 \
+  -o "$WORK/minidock-ci-2026-01-01T03-00-00.tar.gz.gpg" "$WORK/minidock-ci-2026-01-01T03-00-00.tar.gz"
+ARCHIVE="$WORK/minidock-ci-2026-01-01T03-00-00.tar.gz.gpg"
+
+step "restore.sh volume into a scratch volume, then compare"
+"$RESTORE" volume --archive "$ARCHIVE" --passphrase-file "$PASS" --source "$SRC" --target minidock-ci-scratch --create --image "$IMAGE"
+manifest minidock-ci-scratch > "$WORK/after.txt"
+diff -u "$WORK/before.txt" "$WORK/after.txt" || fail "restored volume differs from the original"
+echo "   ok: $(grep -c . "$WORK/after.txt") manifest lines identical (owners, modes, types, sizes, md5)"
+step "the unencrypted archive (relative member names, as busybox tar writes them) restores too"
+"$RESTORE" volume --archive "$WORK/plain.tar.gz" --source "$SRC" --target minidock-ci-scratch2 --create --image "$IMAGE"
+manifest minidock-ci-scratch2 | diff -u "$WORK/before.txt" - || fail "restore of the plain archive differs"
+
+step "refusals"
+echo "wrong" > "$WORK/wrong-pass"
+if "$RESTORE" volume --archive "$ARCHIVE" --passphrase-file "$WORK/wrong-pass" --source "$SRC" --target minidock-ci-scratch3 --create --image "$IMAGE" 2>/dev/null; then
+  fail "restore with a wrong passphrase succeeded"
+fi
+[ -z "$(run -v minidock-ci-scratch3:/v:ro -- 'ls -A /v')" ] || fail "a failed decrypt left files in the target"
+if "$RESTORE" volume --archive "$ARCHIVE" --passphrase-file "$PASS" --source "$SRC" --target minidock-ci-scratch --image "$IMAGE" 2>"$WORK/nonempty.err"; then
+  fail "restore into a non-empty volume without --force succeeded"
+fi
+grep -q "is not empty" "$WORK/nonempty.err" || fail "unexpected refusal: $(cat "$WORK/nonempty.err")"
+docker run -d --name minidock-ci-user --network none -v minidock-ci-scratch:/v "$IMAGE" /bin/sleep 300 >/dev/null
+if "$RESTORE" volume --archive "$ARCHIVE" --passphrase-file "$PASS" --source "$SRC" --target minidock-ci-scratch --force --image "$IMAGE" 2>"$WORK/inuse.err"; then
+  fail "restore into a volume used by a running container succeeded"
+fi
+grep -q "in use by running container" "$WORK/inuse.err" || fail "unexpected refusal: $(cat "$WORK/inuse.err")"
+docker rm -f minidock-ci-user >/dev/null
+run -v minidock-ci-scratch:/v -- 'echo stale > /v/stale.txt && rm -f /v/a.txt'
+"$RESTORE" volume --archive "$ARCHIVE" --passphrase-file "$PASS" --source "$SRC" --target minidock-ci-scratch --force --image "$IMAGE" >/dev/null
+manifest minidock-ci-scratch | diff -u "$WORK/before.txt" - || fail "--force did not replace the contents exactly"
+echo "   ok: wrong passphrase, non-empty target, target in use all refused; --force replaces exactly"
+
+PGBIN=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ] || ! id postgres >/dev/null 2>&1; then
+  echo "restore-test: SKIPPED the postgres round trip: Debian's postgresql is not installed (apt install postgresql)"
+  echo "restore-test: PASS (files)"
+  exit 0
+fi
+
+step "postgres: a throwaway cluster ($PGBIN), minidock's pg_dump sidecar program, restore into a scratch database"
+mkdir -p "$WORK/pg/sock" "$WORK/dumps"
+chown -R postgres "$WORK/pg" "$WORK/dumps"
+runuser -u postgres -- "$PGBIN/initdb" -D "$WORK/pg/data" -U postgres --auth=trust >/dev/null
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/log" -w \
+  -o "-c listen_addresses='' -k $WORK/pg/sock -p 54329" start >/dev/null
+PG_STARTED=1
+export PGHOST="$WORK/pg/sock" PGPORT=54329 PGUSER=postgres
+psql() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
+psql -d postgres -c "CREATE ROLE agent LOGIN PASSWORD 'x'" -c "CREATE DATABASE agents OWNER agent" -c "CREATE DATABASE \"other db\""
+psql -d agents -c "CREATE TABLE items (id int PRIMARY KEY, body text, doc jsonb)" \
+  -c "INSERT INTO items SELECT g, md5(g::text), jsonb_build_object('n', g) FROM generate_series(1, 5000) g" \
+  -c "CREATE INDEX items_body ON items (body)" -c "ALTER TABLE items OWNER TO agent"
+psql -d "other db" -c "CREATE TABLE t (x int)" -c "INSERT INTO t VALUES (42)"
+SUM="SELECT count(*) || ':' || md5(string_agg(id || body || doc::text, ',' ORDER BY id)) FROM items"
+before=$(psql -d agents -At -c "$SUM")
+
+# The sidecar program, exactly as the container runs it (lib/backup/scripts.ts), once.
+(cd "$ROOT" && npx ts-node -T -e 'process.stdout.write(require("./lib/backup/scripts").PG_DUMP_SCRIPT)') > "$WORK/pgdump.sh"
+[ -s "$WORK/pgdump.sh" ] || fail "could not render PG_DUMP_SCRIPT"
+runuser -u postgres -- env PATH="$PGBIN:$PATH" DUMP_ONCE=1 DUMP_DIR="$WORK/dumps" PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER=postgres \
+  PGDATABASE=postgres DUMP_HOUR=2 DUMP_MINUTE=45 sh "$WORK/pgdump.sh"
+ls -l "$WORK/dumps"
+for f in globals.sql agents.dump "other db.dump" postgres.dump; do [ -s "$WORK/dumps/$f" ] || fail "the dump program did not write $f"; done
+for f in "$WORK"/dumps/*.partial; do [ -e "$f" ] && fail "a .partial file was left behind: $f"; done
+
+# Into the sidecar's dump volume, then archived with the backup container's hardening, then encrypted.
+docker volume create "$DUMPS" >/dev/null
+tar -C "$WORK/dumps" -c . | docker run --rm -i --network none -v "$DUMPS:/d" "$IMAGE" /bin/sh -c 'tar -xf - -C /d && chown -R 70:70 /d && chmod 700 /d'
+archive_step minidock-ci-db.tar.gz "$DUMPS" "$SRC"
+run -v minidock-ci-archive:/archive:ro -- 'cat /archive/minidock-ci-db.tar.gz' > "$WORK/db.tar.gz"
+gpg --batch --quiet --pinentry-mode loopback --passphrase-file "$PASS" --symmetric -o "$WORK/db.tar.gz.gpg" "$WORK/db.tar.gz"
+
+psql -d postgres -c "CREATE DATABASE agents_restorecheck"
+"$RESTORE" postgres --archive "$WORK/db.tar.gz.gpg" --passphrase-file "$PASS" --source "$DUMPS" --database agents \
+  --into agents_restorecheck --local --image "$IMAGE"
+after=$(psql -d agents_restorecheck -At -c "$SUM")
+[ "$before" = "$after" ] || fail "scratch database differs: before $before, after $after"
+[ "$(psql -d agents_restorecheck -At -c "SELECT tableowner FROM pg_tables WHERE tablename = 'items'")" = agent ] || fail "owner not restored"
+[ "$(psql -d agents_restorecheck -At -c "SELECT count(*) FROM pg_indexes WHERE indexname = 'items_body'")" = 1 ] || fail "index not restored"
+echo "   ok: scratch database identical ($after), owner and index restored"
+
+step "postgres: damage the live database, restore it in place (--clean, one transaction)"
+psql -d agents -c "DELETE FROM items WHERE id % 2 = 0" -c "UPDATE items SET body = 'changed'"
+[ "$(psql -d agents -At -c "$SUM")" != "$before" ] || fail "damage did not change the checksum"
+"$RESTORE" postgres --archive "$WORK/db.tar.gz.gpg" --passphrase-file "$PASS" --source "$DUMPS" --database agents --local --image "$IMAGE"
+[ "$(psql -d agents -At -c "$SUM")" = "$before" ] || fail "in-place restore did not bring the data back"
+"$RESTORE" postgres --archive "$WORK/db.tar.gz.gpg" --passphrase-file "$PASS" --source "$DUMPS" --database "other db" \
+  --into postgres --local --image "$IMAGE" >/dev/null
+[ "$(psql -d postgres -At -c 'SELECT x FROM t')" = 42 ] || fail "database with a space in its name did not restore"
+echo "   ok: in-place restore brought back $before; a database named 'other db' restores too"
+echo "restore-test: PASS (files and postgres)"
