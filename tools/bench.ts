@@ -33,7 +33,7 @@ export function benchStack(n: number): Record<string, unknown> {
       cpus: "0.01",
       user: "1000:1000",
       ports: [{ published: 20000 + i, target: 8080 }],
-      volumes: [{ name: "data", path: "/data", backup: true }],
+      volumes: [{ name: "data", path: "/data", backup: false, backupExemptReason: "bench fixture: scratch data, nothing to restore" }],
       healthcheck: { test: ["CMD", "true"] },
     };
   }

@@ -67,9 +67,9 @@ async function main(argv: string[]): Promise<number> {
 
   log(`Offline policy check of stack ${target.stack} (${relativeToCwd(target.file)}), policy config ${relativeToCwd(target.policyConfigFile)}`);
   const loaded = loadStack(target);
-  if (loaded.placeholders.length > 0) {
-    log(`Secrets not set in the file, given offline placeholders: ${loaded.placeholders.join(", ")}`);
-  }
+  // Policies never depend on a secret's text; say which ones the evaluation did not see for real.
+  if (loaded.encrypted.length > 0) log(`Secrets encrypted in the file (not decrypted offline), given placeholders: ${loaded.encrypted.join(", ")}`);
+  if (loaded.placeholders.length > 0) log(`Secrets referenced but not set in the file, given placeholders: ${loaded.placeholders.join(", ")}`);
   const ev = loaded.configError ? undefined : await evaluate(loaded);
   const evaluatedMs = ms();
   const evaluatedHeapMb = Math.round(process.memoryUsage().heapUsed / 2 ** 20);

@@ -106,6 +106,8 @@ export interface LoadedStack {
   config: StackConfigValues;
   /** Secret keys the config references but does not set: filled with an offline placeholder. */
   placeholders: string[];
+  /** `secure:` keys of the file: their ciphertext cannot be decrypted offline, so they hold a placeholder too. */
+  encrypted: string[];
   /** Every secret config value (placeholders included): text that must never reach the output. */
   secretValues: string[];
   resolved?: StackConfig;
@@ -122,7 +124,8 @@ export function loadStack(target: StackTarget, projectDir = PROJECT_DIR): Loaded
   }
   const { config, placeholders } = withPlaceholderSecrets(target.stack, raw);
   const secretValues = [...new Set(config.secretKeys.map((k) => config.values[k]).filter((v): v is string => typeof v === "string" && v.length > 0))];
-  const loaded: LoadedStack = { target, config, placeholders, secretValues };
+  const encrypted = raw.secretKeys.map((k) => k.replace(/^[^:]*:/, ""));
+  const loaded: LoadedStack = { target, config, placeholders, encrypted, secretValues };
   try {
     loaded.resolved = resolveStackConfig(target.stack, toRawStackConfig(config));
   } catch (e) {

@@ -1,0 +1,151 @@
+import { spawn } from "child_process";
+import * as path from "path";
+import { SECRET_PLACEHOLDER } from "../../tools/offline/stackFile";
+
+/**
+ * The tools end to end, as users and CI run them: `tools/check.ts` and `tools/budget.ts` spawned as child
+ * processes on the fixture stacks in tests/fixtures/stacks/. Nothing is mocked here beyond what the tools mock
+ * themselves (the Pulumi engine and providers, via tools/offline). index.ts registers resources at module load,
+ * so each stack needs its own process: 12 spawns, run two at a time in beforeAll.
+ *
+ * Each bad-*.yaml changes ONE thing in Pulumi.clean.yaml, so each must fail on exactly one mandatory rule.
+ */
+const ROOT = path.resolve(__dirname, "../..");
+const FIXTURES = path.join(ROOT, "tests/fixtures/stacks");
+const fixture = (name: string) => path.join(FIXTURES, `Pulumi.${name}.yaml`);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(tool: "check" | "budget", args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", `${tool}.ts`), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Bad fixture → the one mandatory rule it must trip, and the resource it must name. */
+const BAD: Record<string, { rule: string; resource: string }> = {
+  "bad-latest": { rule: "images-tag-not-latest", resource: "web-image" },
+  "bad-bind-all": { rule: "network-ports-bound-to-address", resource: "web-1" },
+  "bad-low-port": { rule: "network-no-privileged-host-ports", resource: "web-1" },
+  "bad-privileged": { rule: "hardening-no-privileged", resource: "web-1" },
+  "bad-docker-sock": { rule: "mounts-no-runtime-socket", resource: "web-1" },
+  "bad-cap-sys-admin": { rule: "hardening-no-dangerous-capabilities", resource: "web-1" },
+  "bad-no-healthcheck": { rule: "hardening-healthcheck", resource: "web-1" },
+  "bad-restart-no": { rule: "hardening-restart-policy", resource: "web-1" },
+  "bad-over-budget": { rule: "budget-host-memory", resource: "mini-docker" },
+};
+// bad-latest runs in text mode (to check the preview-style grouping); the others in --json.
+const TEXT_MODE = "bad-latest";
+
+const jobs: Record<string, () => Promise<Run>> = {
+  clean: () => run("check", ["--config", fixture("clean"), "--json"]),
+  "bad-config": () => run("check", ["--config", fixture("bad-config")]),
+  "budget-over": () => run("budget", ["--config", fixture("bad-over-budget")]),
+  ...Object.fromEntries(
+    Object.keys(BAD).map((name) => [name, () => run("check", ["--config", fixture(name), ...(name === TEXT_MODE ? [] : ["--json"])])]),
+  ),
+};
+
+const results: Record<string, Run> = {};
+beforeAll(async () => {
+  const queue = Object.entries(jobs);
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) results[next[0]] = await next[1]();
+  };
+  await Promise.all([worker(), worker()]);
+}, 240_000);
+
+interface Json {
+  stack: string;
+  resources: { type: string; name: string; inputs: Record<string, unknown> }[];
+  violations: { policy: string; enforcementLevel: string; resource: string; message: string }[];
+  summary: { mandatory: number; advisory: number };
+}
+const json = (name: string) => JSON.parse(results[name].stdout) as Json;
+
+describe("npm run check", () => {
+  test("the clean fixture passes with exit 0 and the exact --json shape", () => {
+    const r = results.clean;
+    expect(r.stderr).not.toMatch(/error:/);
+    expect(r.code).toBe(0);
+    const out = json("clean");
+    expect(Object.keys(out).filter((k) => k !== "exemptions").sort()).toEqual(["resources", "stack", "summary", "violations"]);
+    expect(out.stack).toBe("clean");
+    expect(out.summary.mandatory).toBe(0);
+    expect(out.summary.advisory).toBe(out.violations.length);
+    expect(out.resources.find((x) => x.type === "docker:index/container:Container" && x.name === "web-1")).toBeDefined();
+    for (const res of out.resources) expect(Object.keys(res).sort()).toEqual(["inputs", "name", "type"]);
+    for (const v of out.violations) expect(Object.keys(v).sort()).toEqual(["enforcementLevel", "message", "policy", "resource"]);
+  });
+
+  test("--json redacts secrets: no ciphertext, no placeholder text, secret inputs shown as [secret]", () => {
+    const text = results.clean.stdout;
+    expect(text).not.toContain("CIPHERTEXT-SENTINEL");
+    expect(text).not.toContain(SECRET_PLACEHOLDER);
+    const db = json("clean").resources.find((x) => x.name === "db-1")!;
+    expect(db.inputs.envs).toBe("[secret]");
+    // Inputs without secrets stay readable.
+    const web = json("clean").resources.find((x) => x.name === "web-1")!;
+    expect(web.inputs.memory).toBe(256);
+    // The placeholder note goes to stderr, never into the JSON document.
+    expect(results.clean.stderr).toMatch(/not decrypted offline\), given placeholders: dbPassword/);
+  });
+
+  test.each(Object.entries(BAD))("%s is reported by the right rule, with exit 1", (name, want) => {
+    const r = results[name];
+    expect(r.code).toBe(1);
+    if (name === TEXT_MODE) {
+      expect(r.stdout).toContain(`- [mandatory]  ${want.rule}  (docker:index/remoteImage:RemoteImage: ${want.resource})`);
+      expect(r.stdout).toMatch(/^FAIL: stack bad-latest: .* 1 mandatory/m);
+      return;
+    }
+    const mandatory = json(name).violations.filter((v) => v.enforcementLevel === "mandatory");
+    expect(mandatory.map((v) => v.policy)).toEqual([want.rule]);
+    expect(mandatory[0].resource).toMatch(new RegExp(`::${want.resource}$`));
+    expect(json(name).summary.mandatory).toBe(1);
+  });
+
+  test("the over-budget stack names the host and shows the arithmetic", () => {
+    const [v] = json("bad-over-budget").violations.filter((x) => x.enforcementLevel === "mandatory");
+    expect(v.message).toMatch(/^host mini: 5120 MB declared \+ 512 reserve = 5632 > 4096 budget \(worker 3x1536, cache 512\)/);
+    expect(v.message).not.toMatch(/host edge/);
+  });
+
+  test("a config error exits 1 and names the key path", () => {
+    const r = results["bad-config"];
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('services.web.memoryMb: expected number, got "lots"');
+    expect(r.stdout).not.toContain("Policies:");
+  });
+});
+
+describe("npm run budget", () => {
+  test("per-host table with platform and workload apart; exit 1 when one host of two is over", () => {
+    const r = results["budget-over"];
+    expect(r.code).toBe(1);
+    const mini = r.stdout.slice(r.stdout.indexOf("### host mini"), r.stdout.indexOf("### host edge"));
+    const edge = r.stdout.slice(r.stdout.indexOf("### host edge"));
+    expect(mini).toContain("### host mini: OVER BUDGET by 1536 MB");
+    expect(mini).toContain("| worker | workload | 3 | 1536 | 4608 | 3 |");
+    expect(mini).toContain("| cache | workload | 1 | 512 | 512 | 0.5 |");
+    expect(mini).toContain("| **workload total** | | 4 | | **5120** | |");
+    expect(mini).toMatch(/\| reserve \| \| \| \| 512 \|/);
+    expect(mini).toMatch(/\| budget \| \| \| \| 4096 \|/);
+    expect(mini).toContain("| **headroom** | | | | **-1536** |");
+    expect(edge).toContain("### host edge: fits, 1280 MB headroom");
+    expect(r.stdout).toMatch(/^FAIL: stack bad-over-budget: over budget: mini$/m);
+  });
+});
