@@ -49,9 +49,9 @@ interface Run {
 
 function runCheck(file: string): Run {
   const t0 = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "check.ts"), "--config", file], {
+  const child = spawnSync(process.execPath, ["-r", path.join(__dirname, "register.js"), path.join(__dirname, "check.ts"), "--config", file], {
     cwd: PROJECT_DIR,
-    env: { ...process.env, MINIDOCK_CHECK_STATS: "1", TS_NODE_TRANSPILE_ONLY: "1" },
+    env: { ...process.env, MINIDOCK_CHECK_STATS: "1" },
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
   });

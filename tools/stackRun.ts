@@ -148,7 +148,8 @@ export async function evaluate(loaded: LoadedStack): Promise<Evaluation> {
   if (process.env.MINIDOCK_STACK_TRACES !== "1") Error.stackTraceLimit = 0;
   let ev: Evaluation;
   try {
-    ev = await evaluateProgram(loaded.target.stack, loaded.config);
+    // require.resolve finds index.ts under ts-node and index.js when the tools run precompiled.
+    ev = await evaluateProgram(loaded.target.stack, loaded.config, require.resolve("../index"));
   } finally {
     Error.stackTraceLimit = limit;
   }

@@ -11,7 +11,8 @@ function container(name: string, host: string, service: string, tier: string, me
     custom: true,
     inputs: { memory, cpus, labels: toLabelList({ [LABEL.host]: host, [LABEL.service]: service, [LABEL.tier]: tier }) },
     secretInputs: [],
-  } as RecordedResource;
+    options: { dependencies: [], deleteBeforeReplace: false },
+  };
 }
 
 const resources = [
@@ -20,7 +21,7 @@ const resources = [
   container("mini-prometheus-1", "mini", "prometheus", "platform", 512, "0.5"),
   container("db-1", "mini", "postgres", "workload", 1024, "1"),
   container("web-1", "edge", "web", "workload", 256, "0.5"),
-  { type: "docker:index/volume:Volume", name: "v", urn: "urn:x::v", custom: true, inputs: {}, secretInputs: [] } as RecordedResource,
+  { type: "docker:index/volume:Volume", name: "v", urn: "urn:x::v", custom: true, inputs: {}, secretInputs: [], options: { dependencies: [], deleteBeforeReplace: false } },
 ];
 const hosts = [
   { host: "mini", memoryMb: 8192, reserveMb: 1024, cpus: 8 },

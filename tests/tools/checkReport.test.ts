@@ -13,7 +13,8 @@ function resource(name: string, inputs: Record<string, unknown>, secretInputs: s
     custom: true,
     inputs,
     secretInputs,
-  } as RecordedResource;
+    options: { dependencies: [], deleteBeforeReplace: false },
+  };
 }
 
 const db = resource("db-1", { envs: [`PASSWORD=${SECRET}`, "A=b"], memory: 512 }, ["envs"]);

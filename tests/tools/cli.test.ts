@@ -22,9 +22,8 @@ interface Run {
 
 function run(tool: "check" | "budget", args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", `${tool}.ts`), ...args], {
+    const child = spawn(process.execPath, ["-r", path.join(ROOT, "tools/register.js"), path.join(ROOT, "tools", `${tool}.ts`), ...args], {
       cwd: ROOT,
-      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" },
     });
     let stdout = "";
     let stderr = "";
