@@ -125,7 +125,8 @@ export function pgDumpService(config: StackConfig, db: ResolvedService): Platfor
   const spec = platformSpec(pgDumpServiceName(db.name), db.host, [db.networks[0]], config, {
     image: db.image,
     memoryMb: PG_DUMP_MEMORY_MB,
-    cpus: "0.5",
+    // Dumps are not time-critical: a small CPU share keeps them from competing with the database they read.
+    cpus: "0.25",
     user,
     entrypoint: ["/bin/sh", "-c", PG_DUMP_SCRIPT],
     env: {
