@@ -57,10 +57,11 @@ export class Tailnet extends pulumi.ComponentResource {
         if (!lookup) continue;
         // Looked up at preview (an invoke): the mini must already be on the tailnet, which is how it is reached.
         const device = tailscale.getDeviceOutput(lookup, { parent: this, provider: args.provider });
+        // Kept on destroy: untagging the mini would take it out of the grants, and with it SSH to it.
         this.deviceTags[host.name] = new tailscale.DeviceTags(`${host.name}-tailscale-tags`, {
           deviceId: device.nodeId,
           tags: [ts.hostTag],
-        }, { ...child, dependsOn: [this.acl] });
+        }, { ...child, dependsOn: [this.acl], retainOnDelete: true });
       }
     }
 
@@ -70,7 +71,8 @@ export class Tailnet extends pulumi.ComponentResource {
       // Single-use (one key per node), never re-created: the node's state volume keeps it joined, and a new key
       // would only replace the container. The tag must be in tagOwners first, hence the dependency on the ACL.
       const key = new tailscale.TailnetKey(`${host.name}-tailscale-authkey`, {
-        description: `minidock ${args.config.stack} ${host.name}`,
+        // The API takes letters, digits and spaces here (at most 50 characters).
+        description: `minidock ${args.config.stack} ${host.name}`.replace(/[^A-Za-z0-9 ]/g, " ").slice(0, 50),
         reusable: false,
         ephemeral: false,
         preauthorized: true,

@@ -97,6 +97,7 @@ describe("two remote hosts with tailscale enabled", () => {
     for (const k of keys) {
       expect(k.inputs).toMatchObject({ preauthorized: true, reusable: false, ephemeral: false, tags: ["tag:minidock"], expiry: 90 * 86400 });
       expect(k.options.dependencies).toContain(acl.urn);
+      expect(k.inputs.description).toMatch(/^[A-Za-z0-9 ]{1,50}$/);
     }
   });
 
@@ -122,7 +123,10 @@ describe("two remote hosts with tailscale enabled", () => {
   test("each mini's own node is tagged through the API, found by the MagicDNS name of its ssh address", () => {
     const tags = ofType(ev, T.tags);
     expect(tags.map((t) => t.name).sort()).toEqual(["mini-tailscale-tags", "mini2-tailscale-tags"]);
-    for (const t of tags) expect(t.inputs.tags).toEqual(["tag:minidock"]);
+    for (const t of tags) {
+      expect(t.inputs.tags).toEqual(["tag:minidock"]);
+      expect(t.options.retainOnDelete).toBe(true);
+    }
   });
 
   test("the generated ACL passes every tailscale rule of the pack", async () => {
