@@ -91,7 +91,8 @@ export function container(name = "app-1", l: HostLabels = {}): RecordedResource 
     labels: labels({ service: name.replace(/-\d+$/, ""), ...l }),
     networkMode: UNKNOWN_STRING,
     networksAdvanced: [{ name: UNKNOWN_STRING, aliases: ["app"] }],
-    ports: [{ internal: 8080, external: 18080, ip: "127.0.0.1", protocol: "tcp" }],
+    // A host port per name, so several happy containers on one host do not collide.
+    ports: [{ internal: 8080, external: 20000 + ([...name].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 10007, 7) % 10000), ip: "127.0.0.1", protocol: "tcp" }],
     volumes: [{ volumeName: UNKNOWN_STRING, containerPath: "/data" }],
   });
 }
