@@ -88,7 +88,7 @@ export const noNewPrivileges = containerRule("hardening-no-new-privileges", ["CI
     if (!on) report(`securityOpts ${JSON.stringify(opts.map((o) => o.raw))} does not set no-new-privileges; expected "no-new-privileges:true"`);
   });
 
-export const noUnconfinedProfiles = containerRule("hardening-no-unconfined-profiles", ["CIS 5.21", "CIS 5.22", "CIS 5.2"], "mandatory",
+export const noUnconfinedProfiles = containerRule("hardening-no-unconfined-profiles", ["CIS 5.22", "CIS 5.2"], "mandatory",
   "seccomp and AppArmor profiles must not be unconfined, and SELinux labels not disabled.",
   (props, report) => {
     const opts = securityOpts(props, report);
@@ -163,7 +163,7 @@ export const restartPolicy = containerRule("hardening-restart-policy", ["CIS 5.1
     if (value === "on-failure" && typeof retries === "number" && retries > 5) report(`restart on-failure with maxRetryCount ${retries}; CIS 5.15 expects at most 5`);
   });
 
-export const logRotation = containerRule("hardening-log-rotation", ["CIS 2.12", "minidock"], "mandatory",
+export const logRotation = containerRule("hardening-log-rotation", ["minidock"], "mandatory",
   "Container logs must rotate (json-file or local with max-size), so a chatty container cannot fill the VM disk.",
   (props, report) => {
     const driver = read(props, "logDriver", report);
