@@ -5,7 +5,7 @@ import { MinidockPolicy, defineRule, forType, isUnknown, known, unknownMessage }
 /**
  * Rules over the tailnet policy file (`tailscale.Acl`'s `acl` input, HuJSON). The resource owns the WHOLE file, so
  * these rules judge what the tailnet will enforce, whoever wrote it: minidock's generator or a hand-edited stack.
- * Anchors: Adversis/tailsnitch CHECKS.md ids, Tailscale KB 1068 (policy syntax) / 1192 (SSH) / 1018 (tests),
+ * Anchors: Adversis/tailsnitch CHECKS.md ids, Tailscale KB 1068 (policy syntax) / 1192 (SSH),
  * tailscale/gitops-acl-action (tests gate every apply).
  */
 export const ACL_TYPE = "tailscale:index/acl:Acl";
@@ -93,7 +93,7 @@ export const noAllowAll = aclRule(
 
 export const testsPresent = aclRule(
   "tailscale-tests-present",
-  ["tailsnitch ACL-003", "Tailscale KB 1018", "tailscale/gitops-acl-action"],
+  ["tailsnitch ACL-003", "Tailscale KB 1068 (tests)", "tailscale/gitops-acl-action"],
   "The policy file has tests with accept AND deny cases (Tailscale refuses an update that fails them), and sshTests with allow and deny cases when it has ssh rules.",
   (doc, report) => {
     const tests = asList(doc.tests).filter(isObject);
@@ -113,7 +113,7 @@ const TAG_USE = /^(tag:[A-Za-z0-9-]+)/;
 
 export const tagsOwned = aclRule(
   "tailscale-tags-owned",
-  ["Tailscale KB 1068 (tagOwners)", "Tailscale KB 1018"],
+  ["Tailscale KB 1068 (tagOwners)"],
   "Every tag used anywhere in the policy file (acls, grants, ssh, autoApprovers, tests, tag owners) has an entry in tagOwners.",
   (doc, report) => {
     const owned = new Set(Object.keys(isObject(doc.tagOwners) ? doc.tagOwners : {}));
@@ -215,6 +215,46 @@ export const overwriteFlagged: ResourceValidationPolicy = defineRule("tailscale"
   }),
 });
 
+/** `group:name` at the start of a string, also inside `group:name:443` legacy destinations. */
+const GROUP_USE = /^(group:[A-Za-z0-9._-]+)/;
+
+export const groupsDefined = aclRule(
+  "tailscale-groups-defined",
+  ["Tailscale KB 1068 (groups)"],
+  "Every group used in the policy file is defined in groups (an undefined group matches nobody, so a grant or test silently means nothing).",
+  (doc, report) => {
+    const defined = new Set(Object.keys(isObject(doc.groups) ? doc.groups : {}));
+    const used = new Set(allStrings(doc).map((s) => GROUP_USE.exec(s)?.[1]).filter((g): g is string => !!g));
+    for (const g of used) if (!defined.has(g)) report(`${g} is used but not defined in groups`);
+  },
+);
+
+export const preferGrants = aclRule(
+  "tailscale-prefer-grants",
+  ["Tailscale KB 1068 (grants)"],
+  "The policy file uses grants rather than legacy acls (grants say the protocol and port of each access, and are where new features land).",
+  (doc, report) => {
+    if (asList(doc.acls).length > 0) report(`acls has ${asList(doc.acls).length} legacy entr${asList(doc.acls).length === 1 ? "y" : "ies"}; express them as grants`);
+  },
+  "advisory",
+);
+
+export const funnelRestricted = aclRule(
+  "tailscale-funnel-restricted",
+  ["Tailscale KB 1223 (Funnel)", "Tailscale KB 1068 (nodeAttrs)"],
+  "Funnel (public internet access to a node) is not granted to broad targets (*, autogroup:member, autogroup:danger-all) in nodeAttrs.",
+  (doc, report) => {
+    asList(doc.nodeAttrs).forEach((n, i) => {
+      const r = isObject(n) ? n : {};
+      const broad = strings(r.target).filter((t) => BROAD.includes(t));
+      if (strings(r.attr).includes("funnel") && broad.length > 0) {
+        report(`nodeAttrs.${i}: funnel for ${broad.join(", ")}; any member could publish a service to the internet. Name the tags that may`);
+      }
+    });
+  },
+);
+
 export const tailscalePolicies: MinidockPolicy[] = [
-  noAllowAll, testsPresent, tagsOwned, tagOwnersNotBroad, sshRootCheck, nonrootOnlySelf, noDangerAll, autoApproversNotBroad, overwriteFlagged,
+  noAllowAll, testsPresent, tagsOwned, tagOwnersNotBroad, sshRootCheck, nonrootOnlySelf, noDangerAll, autoApproversNotBroad,
+  groupsDefined, funnelRestricted, preferGrants, overwriteFlagged,
 ];

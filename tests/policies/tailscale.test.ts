@@ -40,7 +40,7 @@ function good(): Record<string, unknown> {
 
 test("the tailscale rules are in the pack (allPolicies)", () => {
   expect(policies.map((p) => p.name)).toEqual(NAMES);
-  expect(NAMES).toHaveLength(9);
+  expect(NAMES).toHaveLength(12);
 });
 
 test("the generated policy file (rendered HuJSON, with its comment header) passes every rule", async () => {
@@ -63,11 +63,11 @@ test("the provider docs' example (allow-all grant, HuJSON) fails no-allow-all, t
   expect(await failing(acl(docsExample))).toEqual(["tailscale-no-allow-all", "tailscale-tests-present"]);
 });
 
-test("Tailscale's legacy default file (acls from * to *:*) fails no-allow-all", async () => {
-  const legacy = { acls: [{ action: "accept", src: ["*"], dst: ["*:*"] }], tests: good().tests, tagOwners: good().tagOwners };
-  expect(await failing(acl(legacy))).toEqual(["tailscale-no-allow-all"]);
-  const older = { acls: [{ action: "accept", users: ["*"], ports: ["*:*"] }], tests: good().tests, tagOwners: good().tagOwners };
-  expect(await failing(acl(older))).toEqual(["tailscale-no-allow-all"]);
+test("Tailscale's legacy default file (acls from * to *:*) fails no-allow-all (and gets the grants advisory)", async () => {
+  const legacy = { acls: [{ action: "accept", src: ["*"], dst: ["*:*"] }], tests: good().tests, tagOwners: good().tagOwners, groups: good().groups };
+  expect(await failing(acl(legacy))).toEqual(["tailscale-no-allow-all", "tailscale-prefer-grants"]);
+  const older = { acls: [{ action: "accept", users: ["*"], ports: ["*:*"] }], tests: good().tests, tagOwners: good().tagOwners, groups: good().groups };
+  expect(await failing(acl(older))).toEqual(["tailscale-no-allow-all", "tailscale-prefer-grants"]);
 });
 
 test.each<[string, (f: Record<string, unknown>) => void, string, string]>([
@@ -85,6 +85,8 @@ test.each<[string, (f: Record<string, unknown>) => void, string, string]>([
   ["autogroup:danger-all as a grant source", (f) => (f.grants as unknown[]).push({ src: ["autogroup:danger-all"], dst: ["tag:minidock"], ip: ["tcp:443"] }), "tailscale-no-danger-all", "autogroup:danger-all is used"],
   ["routes auto-approved for autogroup:member", (f) => (f.autoApprovers = { routes: { "10.0.0.0/8": ["autogroup:member"] } }), "tailscale-auto-approvers-not-broad", "autoApprovers.routes.10.0.0.0/8"],
   ["exit node auto-approved for *", (f) => (f.autoApprovers = { exitNode: ["*"] }), "tailscale-auto-approvers-not-broad", 'autoApprovers.exitNode: approved for "*"'],
+  ["a grant to an undefined group", (f) => (f.grants as unknown[]).push({ src: ["group:ops"], dst: ["tag:minidock"], ip: ["tcp:443"] }), "tailscale-groups-defined", "group:ops is used but not defined"],
+  ["funnel for every member", (f) => (f.nodeAttrs = [{ target: ["autogroup:member"], attr: ["funnel"] }]), "tailscale-funnel-restricted", "nodeAttrs.0: funnel for autogroup:member"],
 ])("fails: %s", async (_name, mutate, policy, fragment) => {
   const file = good();
   mutate(file);
@@ -101,6 +103,20 @@ test("passes: check-mode root SSH, nonroot towards autogroup:self, narrow autoAp
   expect(await violations(acl(file))).toEqual([]);
 });
 
+test("legacy acls (even narrow ones) get an advisory to move to grants", async () => {
+  const file = good();
+  file.acls = [{ action: "accept", src: ["group:admins"], dst: ["tag:minidock:22"] }];
+  const v = await violations(acl(file));
+  expect(v.map((x) => [x.policy, x.enforcementLevel])).toEqual([["tailscale-prefer-grants", "advisory"]]);
+  expect(v[0].message).toContain("acls has 1 legacy entry");
+});
+
+test("passes: funnel for a named tag", async () => {
+  const file = good();
+  file.nodeAttrs = [{ target: ["tag:minidock"], attr: ["funnel"] }];
+  expect(await violations(acl(file))).toEqual([]);
+});
+
 test("overwriteExistingContent: true is flagged as advisory, false or unset is not", async () => {
   const v = await violations(acl(good(), { overwriteExistingContent: true }));
   expect(v).toHaveLength(1);
@@ -111,7 +127,7 @@ test("overwriteExistingContent: true is flagged as advisory, false or unset is n
 
 test("a file that does not parse fails every content rule with the parse error", async () => {
   const v = await violations(acl('{ "grants": [ }'));
-  expect(v.length).toBe(8);
+  expect(v.length).toBe(11);
   expect(v[0].message).toMatch(/acl is not a valid HuJSON object: .* at offset \d+/);
 });
 
