@@ -8,8 +8,9 @@ import { runPolicies } from "../../tools/offline/policyRuntime";
 import { container, image, mutate, provider, UNKNOWN_NUMBER, volume } from "./support";
 
 /**
- * Parity: the REAL pack (policies/index.ts, served by @pulumi/policy's own analyzer gRPC server, as
- * `pulumi preview --policy-pack policies` starts it) against the offline mirror, on the same resources and config.
+ * Parity: the REAL pack (policies/index.ts, loaded by @pulumi/pulumi's run-policy-pack and served by
+ * @pulumi/policy's own analyzer gRPC server, as `pulumi preview --policy-pack policies` starts it) against the
+ * offline mirror, on the same resources and config.
  * What is mocked: only the Pulumi CLI's side of the wire. This test plays the engine: Configure with the
  * reconciled pack config, Analyze per resource (with its provider), AnalyzeStack once, as the CLI does.
  */
@@ -70,7 +71,10 @@ describe("the served pack answers like the offline mirror", () => {
   const servedNotApplicable: string[] = [];
 
   beforeAll(async () => {
-    server = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "index.ts"], { cwd: path.resolve(__dirname, "../../policies"), stdio: ["ignore", "pipe", "pipe"] });
+    // Started the way the Pulumi CLI's nodejs language host starts a policy pack: @pulumi/pulumi's run-policy-pack
+    // (ts-node with type checking, policies/tsconfig.json) given an engine address (unused here) and the pack dir.
+    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
+    server = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: path.resolve(__dirname, "../../policies"), stdio: ["ignore", "pipe", "pipe"] });
     const port = await new Promise<string>((resolve, reject) => {
       let err = "";
       server.stdout!.on("data", (d: Buffer) => resolve(d.toString().trim()));
