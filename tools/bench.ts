@@ -84,7 +84,8 @@ export function linearityRatio(rows: BenchRow[]): number {
   return at(1000) / at(100);
 }
 
-export function benchTable(rows: BenchRow[], runs: number): string {
+/** `loadBefore`: the 1-minute load average when the bench started; other jobs on the machine inflate times. */
+export function benchTable(rows: BenchRow[], runs: number, loadBefore?: number): string {
   const ratio = linearityRatio(rows);
   return [
     `| services | resources | wall time (s, median of ${runs}) | marginal ms per service | peak RSS (MB) |`,
@@ -92,7 +93,8 @@ export function benchTable(rows: BenchRow[], runs: number): string {
     ...rows.map((r) => `| ${r.services} | ${r.resources} | ${(r.wallMs / 1000).toFixed(2)} | ${r.marginalMs === undefined ? "baseline" : r.marginalMs.toFixed(2)} | ${r.maxRssMb.toFixed(0)} |`),
     "",
     `Marginal cost at 1000 / at 100 = ${ratio.toFixed(2)} (limit ${MAX_RATIO}): ${ratio <= MAX_RATIO ? "linear" : "FASTER THAN LINEAR"}.`,
-    `Measured on ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model.trim() ?? "unknown"}), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+    `Measured on ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model.trim() ?? "unknown"}), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}` +
+      (loadBefore === undefined ? "." : `, load average ${loadBefore.toFixed(1)} at the start (other jobs share the machine).`),
   ].join("\n");
 }
 
@@ -102,6 +104,7 @@ export const END = "<!-- bench table: end -->";
 function main(): number {
   const runsArg = process.argv.indexOf("--runs");
   const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+  const loadBefore = os.loadavg()[0];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "minidock-bench-"));
   const rows: BenchRow[] = [];
   try {
@@ -116,7 +119,7 @@ function main(): number {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const table = benchTable(marginal(rows), runs);
+  const table = benchTable(marginal(rows), runs, loadBefore);
   console.log(table);
   if (process.argv.includes("--write-docs")) {
     const doc = path.join(PROJECT_DIR, "docs", "policies.md");
