@@ -93,7 +93,7 @@ export function budgetDashboard(ctx: MonitoringContext): Record<string, unknown>
     panel("timeseries", "CPU per service (cores)", [0, 24, 12, 8], [{ expr: `minidock:service_cpu_cores{${h}}`, legend: "{{service}}" }], "short"),
     panel("table", "Services: uptime, restarts, health", [12, 24, 12, 8], [
       { expr: `avg_over_time(minidock:service_up{${h}}[$__range])`, legend: "uptime", instant: true },
-      { expr: `sum by (service) (minidock_container_restart_count{${h}})`, legend: "restarts", instant: true },
+      { expr: `sum by (service) (minidock_container_restarts{${h}})`, legend: "restarts", instant: true },
       { expr: `count by (service) (minidock_container_health{${h},status="unhealthy"} == 1)`, legend: "unhealthy", instant: true },
     ], "none", { options: { showHeader: true } }),
     panel("table", "Firing alerts", [0, 32, 24, 6], [{ expr: `ALERTS{alertstate="firing"}`, instant: true }], "none"),
@@ -124,8 +124,6 @@ export function grafanaEnv(withAdminLogin: boolean): Record<string, string> {
     GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH: `${CONFIG_DIR}/dashboards/budget.json`,
     GF_AUTH_ANONYMOUS_ENABLED: "true",
     GF_AUTH_ANONYMOUS_ORG_ROLE: "Viewer",
-    // Go's GC keeps the heap under this, so Grafana stays inside its container limit instead of being OOM-killed.
-    GOMEMLIMIT: "300MiB",
   };
   if (!withAdminLogin) {
     env.GF_AUTH_DISABLE_LOGIN_FORM = "true";

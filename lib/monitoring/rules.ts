@@ -80,7 +80,7 @@ export function alertRules(ctx: MonitoringContext): Rule[] {
     ),
     alert(
       "ContainerRestarting",
-      "changes(minidock_container_restart_count[15m]) > 0 or minidock_container_oom_killed == 1",
+      "changes(minidock_container_restarts[15m]) > 0 or minidock_container_oom_killed == 1",
       undefined, "warning",
       `{{ $labels.container }} restarted or was OOM-killed`,
       `Container {{ $labels.container }} (service {{ $labels.service }}, host {{ $labels.host }}) restarted in the last 15 minutes, or its last exit was an OOM kill. Docker restarts it (restart: unless-stopped); repeated restarts mean a crash loop.`,
