@@ -8,10 +8,13 @@
 #  4. archives it exactly as minidock's backup container is hardened (read-only rootfs, cap-drop ALL +
 #     DAC_OVERRIDE only, no-new-privileges, root, source mounted read-only at /backup/<volume>), and shows that
 #     WITHOUT DAC_OVERRIDE the same archive step fails on the 0600 file
-#  5. re-packs it with offen's member names (a leading "/") and GPG-encrypts it symmetrically, as offen does
-#  6. restores it with scripts/backup/restore.sh into a SCRATCH volume and compares owners, modes, types, sizes
+#  5. runs the backup container's real entrypoint (lib/backup/scripts.ts) with a stand-in offen binary and a netcat
+#     "Pushgateway", and checks what it pushes; checks that a new volume mounted at the postgres image's data path
+#     takes that path's owner (why the pg_dump sidecar dumps there), and that elsewhere uid 70 could not write
+#  6. re-packs the archive with offen's member names (a leading "/") and GPG-encrypts it, as offen does
+#  7. restores it with scripts/backup/restore.sh into a SCRATCH volume and compares owners, modes, types, sizes
 #     and md5 checksums of every entry; plus the refusals (wrong passphrase, non-empty target, target in use)
-#  7. Postgres, when Debian's postgresql is installed: runs minidock's own pg_dump sidecar program
+#  8. Postgres, when Debian's postgresql is installed: runs minidock's own pg_dump sidecar program
 #     (lib/backup/scripts.ts, DUMP_ONCE=1) against a throwaway cluster, archives the dump volume the same way,
 #     restores with `restore.sh postgres --local` into a scratch database and compares table checksums
 #
@@ -59,7 +62,9 @@ for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
 docker info >/dev/null 2>&1 || { tail -20 "$WORK/dockerd.log" >&2; fail "dockerd did not come up"; }
 
 step "building $IMAGE from busybox-static (docker import, no registry)"
-mkdir -p "$WORK/rootfs/bin" "$WORK/rootfs/tmp" "$WORK/rootfs/etc"
+mkdir -p "$WORK/rootfs/bin" "$WORK/rootfs/tmp" "$WORK/rootfs/etc" "$WORK/rootfs/var/lib/postgresql/data"
+# As in the postgres images: the data path exists and belongs to the postgres user (70 in alpine).
+chown 70:70 "$WORK/rootfs/var/lib/postgresql/data" && chmod 700 "$WORK/rootfs/var/lib/postgresql/data"
 cp /bin/busybox "$WORK/rootfs/bin/busybox"
 /bin/busybox --install -s "$WORK/rootfs/bin"
 # The symlinks point at /bin/busybox inside the image.
@@ -120,6 +125,35 @@ EXTRA_CAPS=(--cap-add DAC_OVERRIDE)
 archive_step minidock-ci-files.tar.gz "$SRC"
 run -v "$SRC:/backup/$SRC:ro" -- 'touch /backup/*/should-fail' 2>/dev/null && fail "a read-only source mount was writable"
 echo "   ok: the source mount refuses writes even to root"
+
+step "the backup container's entrypoint pushes the newest archive's time (stand-in offen binary and Pushgateway)"
+(cd "$ROOT" && npx ts-node -T -e 'process.stdout.write(require("./lib/backup/scripts").BACKUP_ENTRYPOINT_SCRIPT)') > "$WORK/entry.sh"
+printf '#!/bin/sh\necho "stand-in for offen: $*"\nexec sleep 300\n' > "$WORK/backup-stub" && chmod 755 "$WORK/backup-stub"
+printf '#!/bin/sh\nprintf "HTTP/1.0 200 OK\\r\\nContent-Length: 0\\r\\n\\r\\n"\ncat > /tmp/request.txt\n' > "$WORK/capture.sh" && chmod 755 "$WORK/capture.sh"
+# shellcheck disable=SC2016 # runs in the container's sh
+run "${HARDENED[@]}" "${EXTRA_CAPS[@]}" --tmpfs /tmp -e BACKUP_PRUNING_PREFIX=minidock-ci- -e PUSHGATEWAY_URL=http://127.0.0.1:9091 \
+  -v minidock-ci-archive:/archive:ro -v "$WORK/entry.sh:/entry.sh:ro" -v "$WORK/backup-stub:/usr/bin/backup:ro" -v "$WORK/capture.sh:/capture.sh:ro" -- '
+  nc -l -p 9091 -e /capture.sh &
+  sh /entry.sh > /tmp/entry.log 2>&1 &
+  for i in 1 2 3 4 5 6 7 8 9 10; do [ -s /tmp/request.txt ] && break; sleep 1; done
+  echo "--- entry.log"; cat /tmp/entry.log; echo "--- request"; cat /tmp/request.txt
+  echo "--- mtime $(stat -c %Y /archive/minidock-ci-files.tar.gz)"' > "$WORK/push.txt"
+cat "$WORK/push.txt"
+mtime=$(sed -n 's/^--- mtime //p' "$WORK/push.txt")
+grep -q "^POST /metrics/job/minidock_backup HTTP" "$WORK/push.txt" || fail "no POST to the Pushgateway job minidock_backup"
+grep -qi "^Content-Type: text/plain" "$WORK/push.txt" || fail "the push is not text/plain"
+grep -q "^minidock_backup_last_success_timestamp_seconds{target=\"local\"} $mtime\$" "$WORK/push.txt" || fail "last success is not the newest archive's mtime ($mtime)"
+grep -q '^minidock_backup_archives{target="local"} 1$' "$WORK/push.txt" || fail "archive count wrong (the no-cap archive must not count: other prefix)"
+grep -q "stand-in for offen: -foreground" "$WORK/push.txt" || fail "the entrypoint did not exec backup -foreground"
+echo "   ok: pushed last success = $mtime (the archive's mtime) and 1 archive; offen started with -foreground"
+
+step "a new volume mounted at the postgres image's data path takes its owner, so the sidecar (uid 70) can write"
+run --read-only --user 70:70 --cap-drop ALL -v minidock-ci-newdump:/var/lib/postgresql/data -- 'touch /var/lib/postgresql/data/probe && stat -c "%u:%g %a" /var/lib/postgresql/data' > "$WORK/owner.txt"
+[ "$(cat "$WORK/owner.txt")" = "70:70 700" ] || fail "volume root is $(cat "$WORK/owner.txt"), expected 70:70 700 copied from the image"
+if run --read-only --user 70:70 --cap-drop ALL -v minidock-ci-newdump2:/dumps -- 'touch /dumps/probe' 2>/dev/null; then
+  fail "uid 70 could write a new volume at a path the image lacks: the data-path choice would be unnecessary"
+fi
+echo "   ok: owner copied (70:70 700); at a path the image lacks the volume is root's and uid 70 cannot write"
 
 step "re-packing with offen's member names (leading /) and encrypting with GPG, as offen's GPG_PASSPHRASE does"
 mkdir -p "$WORK/repack"
