@@ -88,6 +88,12 @@ const alerting = z
      */
     urlSecret: z.string().min(1).optional(),
     email: email.optional(),
+    /**
+     * Name of a secret config key holding a heartbeat URL (e.g. a healthchecks.io ping URL). Alertmanager posts the
+     * always-firing Watchdog alert there every 5 minutes; the service raises the alarm when the posts stop, which is
+     * the only way to hear about a mini that is down as a whole (its own Alertmanager is down with it).
+     */
+    heartbeatUrlSecret: z.string().min(1).optional(),
     /** How often a still-firing alert is sent again. */
     repeatInterval: promDuration.default("4h"),
   })
@@ -199,6 +205,7 @@ export function checkMonitoring(
     }
   }
   if (m.alerting?.urlSecret) checkSecretRef(ctx, `${at}.alerting.urlSecret`, m.alerting.urlSecret);
+  if (m.alerting?.heartbeatUrlSecret) checkSecretRef(ctx, `${at}.alerting.heartbeatUrlSecret`, m.alerting.heartbeatUrlSecret);
   if (m.alerting?.email?.passwordSecret) checkSecretRef(ctx, `${at}.alerting.email.passwordSecret`, m.alerting.email.passwordSecret);
   if (m.grafana.enabled && m.grafana.adminPasswordSecret) checkSecretRef(ctx, `${at}.grafana.adminPasswordSecret`, m.grafana.adminPasswordSecret);
 }

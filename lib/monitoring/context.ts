@@ -33,6 +33,9 @@ export const CONFIG_DIR = "/etc/minidock";
 /** Pushgateway job names: the contract with the backup service (notes/monitoring-backup-contract.md). */
 export const JOBS = { dockerState: "minidock_docker_state", backup: "minidock_backup" } as const;
 
+/** The always-firing alert that proves the alerting path works (sent to the heartbeat URL, if configured). */
+export const WATCHDOG = "Watchdog";
+
 export const BACKUP_METRIC = "minidock_backup_last_success_timestamp_seconds";
 
 export const MB = 1024 * 1024;

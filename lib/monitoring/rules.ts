@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { BACKUP_METRIC, JOBS, MB, MonitoringContext, runbookUrl } from "./context";
+import { BACKUP_METRIC, JOBS, MB, MonitoringContext, WATCHDOG, runbookUrl } from "./context";
 
 /**
  * Recording and alerting rules for one host. Written for Prometheus 2.42+ (what Debian's promtool checks) and
@@ -121,6 +121,16 @@ export function alertRules(ctx: MonitoringContext): Rule[] {
       `Filesystem {{ $labels.mountpoint }} ({{ $labels.device }}) on host {{ $labels.host }} has been more than ${t.diskPercent}% full for 10 minutes. Colima's disk can only grow.`,
     ),
   ];
+  rules.push({
+    alert: WATCHDOG,
+    expr: "vector(1)",
+    labels: { severity: "none" },
+    annotations: {
+      summary: `Alerting on ${ctx.host} works (always firing)`,
+      description: "Prometheus evaluates rules and reaches Alertmanager. Sent to the heartbeat URL every 5 minutes when alerting.heartbeatUrlSecret is set; the heartbeat service alarms when it stops.",
+      runbook_url: runbookUrl(WATCHDOG),
+    },
+  });
   if (ctx.backupEnabled) {
     const maxAge = t.backupMaxAgeHours * 3600;
     rules.push(alert(

@@ -154,8 +154,10 @@ function uploadsFor(c: MonitoringComponent, ctx: MonitoringContext, config: Stac
       if (!a) return [file("alertmanager.yml", alertmanagerConfig(undefined))];
       const url = a.urlSecret ? pulumi.output(secretValue(a.urlSecret)) : pulumi.output<string | undefined>(undefined);
       const smtp = a.email?.passwordSecret ? pulumi.output(secretValue(a.email.passwordSecret)) : pulumi.output<string | undefined>(undefined);
-      // The rendered file holds a credential: keep it secret in state.
-      return [file("alertmanager.yml", pulumi.secret(pulumi.all([url, smtp]).apply(([u, p]) => alertmanagerConfig(a, { url: u, smtpPassword: p }))))];
+      const beat = a.heartbeatUrlSecret ? pulumi.output(secretValue(a.heartbeatUrlSecret)) : pulumi.output<string | undefined>(undefined);
+      // The rendered file holds credentials: keep it secret in state.
+      return [file("alertmanager.yml", pulumi.secret(pulumi.all([url, smtp, beat]).apply(([u, p, h]) =>
+        alertmanagerConfig(a, { url: u, smtpPassword: p, heartbeatUrl: h }))))];
     }
     case "docker-state":
       return [file("docker-state.sh", dockerStateScript())];

@@ -37,7 +37,7 @@ export function renderStack(stack: string, projectDir = PROJECT_DIR): Record<str
     out[host.name] = {
       "prometheus.yml": prom,
       "rules.yml": rulesFile(ctx),
-      "alertmanager.yml": alertmanagerConfig(config.monitoring.alerting, { url: PLACEHOLDER_URL, smtpPassword: "placeholder" }),
+      "alertmanager.yml": alertmanagerConfig(config.monitoring.alerting, { url: PLACEHOLDER_URL, smtpPassword: "placeholder", heartbeatUrl: PLACEHOLDER_URL }),
       "docker-state.sh": dockerStateScript(),
       "grafana/datasources.yml": datasourcesFile(),
       "grafana/dashboards.yml": dashboardProvidersFile(),
@@ -57,6 +57,10 @@ export function renderReceivers(): Record<string, string> {
     out[`alertmanager-${kind}.yml`] = alertmanagerConfig(alerting, { url: PLACEHOLDER_URL, smtpPassword: "placeholder" });
   }
   out["alertmanager-none.yml"] = alertmanagerConfig(undefined);
+  out["alertmanager-heartbeat.yml"] = alertmanagerConfig(
+    { kind: "ntfy", repeatInterval: "4h", urlSecret: "alertWebhookUrl", heartbeatUrlSecret: "heartbeatUrl" },
+    { url: PLACEHOLDER_URL, heartbeatUrl: "https://hc-ping.example.invalid/uuid" },
+  );
   return out;
 }
 

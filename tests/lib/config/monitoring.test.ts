@@ -100,12 +100,14 @@ describe("cross-checks", () => {
     );
   });
 
-  test("SMTP password and Grafana admin password are secret references too", () => {
+  test("SMTP password, heartbeat URL and Grafana admin password are secret references too", () => {
     const problems = problemsOf(() => resolveWith({
       enabled: true,
       alerting: { kind: "email", email: { to: "ops@example.com", from: "md@example.com", smarthost: "smtp.example.com:587", passwordSecret: "smtpPassword" } },
       grafana: { adminPasswordSecret: "grafanaAdmin" },
     }));
+    expect(problemsOf(() => resolveWith({ enabled: true, alerting: { kind: "webhook", urlSecret: "alertWebhookUrl", heartbeatUrlSecret: "heartbeatUrl" } }, { alertWebhookUrl: "x" })))
+      .toEqual([expect.stringMatching(/^monitoring\.alerting\.heartbeatUrlSecret: secret config key "heartbeatUrl" is not set/)]);
     expect(problems).toEqual(expect.arrayContaining([
       expect.stringMatching(/^monitoring\.alerting\.email\.passwordSecret: secret config key "smtpPassword" is not set/),
       expect.stringMatching(/^monitoring\.grafana\.adminPasswordSecret: secret config key "grafanaAdmin" is not set/),

@@ -46,3 +46,24 @@ test("the repeat interval comes from config; grouping is per alert, host and ser
   expect(doc.route.repeat_interval).toBe("12h");
   expect(doc.route.group_by).toEqual(["alertname", "host", "service"]);
 });
+
+describe("Watchdog", () => {
+  type Route = { matchers: string[]; receiver: string; repeat_interval: string };
+  const watchdogRoute = (doc: ReturnType<typeof render>) => (doc.route.routes as Route[]).find((r) => r.matchers.includes('alertname="Watchdog"'))!;
+
+  test("goes to the heartbeat URL every 5 minutes when one is configured", () => {
+    const doc = parse(alertmanagerConfig(
+      { kind: "slack", urlSecret: "u", heartbeatUrlSecret: "hb", repeatInterval: "4h" },
+      { url: URL, heartbeatUrl: "https://hc-ping.com/abc" },
+    )) as ReturnType<typeof render>;
+    expect(watchdogRoute(doc)).toMatchObject({ receiver: "heartbeat", repeat_interval: "5m" });
+    expect(doc.receivers.find((r) => r.name === "heartbeat")).toEqual({ name: "heartbeat", webhook_configs: [{ url: "https://hc-ping.com/abc", send_resolved: false }] });
+  });
+
+  test("never reaches the people's receiver: without a heartbeat it goes to a receiver with no integration", () => {
+    const doc = render({ kind: "slack", urlSecret: "u", repeatInterval: "4h" });
+    expect(watchdogRoute(doc).receiver).toBe("blackhole");
+    expect(doc.receivers.find((r) => r.name === "blackhole")).toEqual({ name: "blackhole" });
+    expect(watchdogRoute(render(undefined)).receiver).toBe("none");
+  });
+});
