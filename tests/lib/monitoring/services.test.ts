@@ -82,10 +82,10 @@ test("only Grafana publishes a port, on 127.0.0.1", () => {
   expect(published).toEqual([{ name: "grafana", published: 3000, target: 3000, bind: "127.0.0.1", protocol: "tcp" }]);
 });
 
-test("Go components get GOMEMLIMIT at 80% of their limit", () => {
+test("every component (all Go, docker-state runs the docker CLI) gets GOMEMLIMIT at 80% of its limit", () => {
   expect(byName.prometheus.spec.env.GOMEMLIMIT).toBe("204MiB");
   expect(byName.grafana.spec.env.GOMEMLIMIT).toBe("307MiB");
-  expect(byName["docker-state"].spec.env.GOMEMLIMIT).toBeUndefined();
+  expect(byName["docker-state"].spec.env.GOMEMLIMIT).toBe("25MiB");
 });
 
 test("the receiver URL is read as a secret and the rendered alertmanager.yml is a secret", async () => {
