@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./config/errors";
-import { ResolvedService } from "./config/resolve";
+import { ResolvedService, StackConfig, resolveLogs } from "./config/resolve";
+import { serviceSchema } from "./config/services";
+import { Tier } from "./naming";
 
 /** An existing docker volume (created by another Service) mounted by name, e.g. into the backup container. */
 export interface ExtraVolume {
@@ -24,6 +26,22 @@ export interface PlatformService {
   extraVolumes?: ExtraVolume[];
   /** Extra container labels (the minidock.* contract labels always win). */
   labels?: Record<string, string>;
+}
+
+/**
+ * A platform service written in the same shape as a config service and parsed by the same schema, so it gets
+ * every secure default a user's service gets (and a typo in minidock's own spec fails the same way).
+ */
+export function platformServiceSpec(
+  name: string,
+  host: string,
+  networks: string[],
+  config: Pick<StackConfig, "logMaxSize" | "logMaxFiles">,
+  raw: Record<string, unknown>,
+): ResolvedService {
+  const parsed = serviceSchema.parse(raw);
+  const tier: Tier = "platform";
+  return { ...parsed, name, tier, host, networks, logs: resolveLogs(parsed.logs, config) };
 }
 
 /** A config service may not take a name minidock uses for a platform service on the same host. */

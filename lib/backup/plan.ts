@@ -1,10 +1,9 @@
 import { BackupConfig } from "../config/backup";
 import { monitoringNetwork } from "../config/monitoring";
 import { ResolvedHost, ResolvedService, StackConfig } from "../config/resolve";
-import { serviceSchema } from "../config/services";
 import { LABEL, volumeName } from "../naming";
 import { serviceUrl } from "../monitoring/context";
-import { ExtraVolume, PlatformService } from "../platform";
+import { ExtraVolume, PlatformService, platformServiceSpec } from "../platform";
 import { BACKUP_ENTRYPOINT_SCRIPT, PARTIAL_SUFFIX, PG_DUMP_HEALTHCHECK, PG_DUMP_SCRIPT } from "./scripts";
 import { BACKUP_SERVICE, BACKUP_SOURCE_ROOT, coveredVolumes, postgresToDump } from "./sources";
 
@@ -33,19 +32,6 @@ export const PG_DUMP_VOLUME = "dumps";
 /** Archive file names on every target: minidock-<host>-2026-11-27T03-00-00.tar.gz[.gpg]. */
 export function archivePrefix(host: string): string {
   return `minidock-${host}-`;
-}
-
-/** A platform service spec with every default the config contract applies, checked by the same schema. */
-function platformSpec(name: string, host: string, networks: string[], config: StackConfig, raw: Record<string, unknown>): ResolvedService {
-  const parsed = serviceSchema.parse(raw);
-  return {
-    ...parsed,
-    name,
-    tier: "platform",
-    host,
-    networks,
-    logs: { driver: parsed.logs.driver, maxSize: parsed.logs.maxSize ?? config.logMaxSize, maxFiles: parsed.logs.maxFiles ?? config.logMaxFiles },
-  };
 }
 
 /**
@@ -93,7 +79,7 @@ export function backupService(config: StackConfig, host: ResolvedHost): Platform
   // Without monitoring there is no Pushgateway to report to (the entrypoint then skips the push loop).
   if (config.monitoring.enabled) env.PUSHGATEWAY_URL = serviceUrl("pushgateway");
 
-  const spec = platformSpec(BACKUP_SERVICE, host.name, [backupNetwork(config)], config, {
+  const spec = platformServiceSpec(BACKUP_SERVICE, host.name, [backupNetwork(config)], config, {
     image: BACKUP_IMAGE,
     memoryMb: BACKUP_MEMORY_MB,
     cpus: "0.5",
@@ -122,7 +108,7 @@ export function backupService(config: StackConfig, host: ResolvedHost): Platform
 export function pgDumpService(config: StackConfig, db: ResolvedService): PlatformService {
   const [hh, mm] = config.backup.dumpTime.split(":").map(Number);
   const user = db.user ?? (db.image.includes("alpine") ? "70:70" : "999:999");
-  const spec = platformSpec(pgDumpServiceName(db.name), db.host, [db.networks[0]], config, {
+  const spec = platformServiceSpec(pgDumpServiceName(db.name), db.host, [db.networks[0]], config, {
     image: db.image,
     memoryMb: PG_DUMP_MEMORY_MB,
     // Dumps are not time-critical: a small CPU share keeps them from competing with the database they read.

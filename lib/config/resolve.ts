@@ -50,6 +50,14 @@ function resolveHost(name: string, h: HostConfig): ResolvedHost {
   };
 }
 
+/** Stack-wide log rotation (minidock:logMaxSize / logMaxFiles) fills in what a service leaves unset. */
+export function resolveLogs(
+  logs: ServiceConfig["logs"],
+  stack: { logMaxSize: string; logMaxFiles: number },
+): ResolvedService["logs"] {
+  return { driver: logs.driver, maxSize: logs.maxSize ?? stack.logMaxSize, maxFiles: logs.maxFiles ?? stack.logMaxFiles };
+}
+
 /** Same address, or one of them 0.0.0.0 / ::, means the two bindings collide on the daemon. */
 function bindingsOverlap(a: string, b: string): boolean {
   const wildcard = (x: string) => x === "0.0.0.0" || x === "::";
@@ -125,11 +133,7 @@ export function resolveStackConfig(stack: string, raw: RawStackConfig): StackCon
     networks: parsed.networks,
     services: Object.entries(parsed.services).map(([name, s]) => ({
       ...s,
-      logs: {
-        driver: s.logs.driver,
-        maxSize: s.logs.maxSize ?? parsed.logMaxSize,
-        maxFiles: s.logs.maxFiles ?? parsed.logMaxFiles,
-      },
+      logs: resolveLogs(s.logs, parsed),
       name,
       tier: "workload" as const,
       host: s.host ?? hostNames[0],

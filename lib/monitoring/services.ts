@@ -2,9 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   MonitoringComponent, componentImage, componentMemoryMb, enabledComponents, monitoringNetwork,
 } from "../config/monitoring";
-import { ResolvedHost, ResolvedService, StackConfig } from "../config/resolve";
-import { serviceSchema } from "../config/services";
-import { PlatformService } from "../platform";
+import { ResolvedHost, StackConfig } from "../config/resolve";
+import { PlatformService, platformServiceSpec } from "../platform";
 import { alertmanagerConfig } from "./alertmanager";
 import { CONFIG_DIR, MonitoringContext, PORTS } from "./context";
 import { dockerStateHealthcheck, dockerStateScript } from "./dockerState";
@@ -174,18 +173,6 @@ function uploadsFor(c: MonitoringComponent, ctx: MonitoringContext, config: Stac
   }
 }
 
-function toSpec(name: MonitoringComponent, raw: Record<string, unknown>, host: string, network: string, config: StackConfig): ResolvedService {
-  const parsed = serviceSchema.parse(raw);
-  return {
-    ...parsed,
-    name,
-    tier: "platform",
-    host,
-    networks: [network],
-    logs: { driver: parsed.logs.driver, maxSize: parsed.logs.maxSize ?? config.logMaxSize, maxFiles: parsed.logs.maxFiles ?? config.logMaxFiles },
-  };
-}
-
 /**
  * Monitoring services for one host: [] when monitoring is off. `platformExtras` lists other platform services on
  * the host (backup, tailscale) so ServiceDown also notices them vanishing; without it they are still watched
@@ -204,7 +191,7 @@ export function monitoringServices(
   const grafanaAdmin = config.monitoring.grafana.adminPasswordSecret;
   const raw = rawSpecs(ctx, grafanaAdmin);
   return enabledComponents(config.monitoring).map((c) => {
-    const spec = toSpec(c, raw[c], host.name, network, config);
+    const spec = platformServiceSpec(c, host.name, [network], config, raw[c]);
     const uploads = uploadsFor(c, ctx, config, secretValue);
     const secretEnv = c === "grafana" && grafanaAdmin ? { GF_SECURITY_ADMIN_PASSWORD: secretValue(grafanaAdmin) } : undefined;
     return { spec, ...(uploads ? { uploads } : {}), ...(secretEnv ? { secretEnv } : {}) };

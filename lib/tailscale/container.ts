@@ -1,6 +1,6 @@
 import { ResolvedHost, ResolvedService, StackConfig } from "../config/resolve";
 import { ServeEntry, tailnetPortOf } from "../config/tailscale";
-import { serviceSchema } from "../config/services";
+import { platformServiceSpec } from "../platform";
 
 /**
  * The Tailscale container of one remote host, as a platform service spec (pure, so tests read it directly).
@@ -76,7 +76,7 @@ export function tailscaleSpec(config: StackConfig, host: ResolvedHost): Resolved
   const outbound = outboundNetwork(config) ?? Object.keys(config.networks)[0];
   // The outbound network first (it is the container's network mode), then every network a served service is on.
   const networks = [...new Set([outbound, ...served.flatMap((s) => s.service.networks)])];
-  const parsed = serviceSchema.parse({
+  return platformServiceSpec(TAILSCALE_SERVICE, host.name, networks, config, {
     image: ts.container.image,
     memoryMb: ts.container.memoryMb,
     cpus: ts.container.cpus,
@@ -102,12 +102,4 @@ export function tailscaleSpec(config: StackConfig, host: ResolvedHost): Resolved
     tmpfs: ["/tmp"],
     healthcheck: { test: HEALTHCHECK, interval: "30s", retries: 3, startPeriod: "60s" },
   });
-  return {
-    ...parsed,
-    name: TAILSCALE_SERVICE,
-    tier: "platform",
-    host: host.name,
-    networks,
-    logs: { driver: parsed.logs.driver, maxSize: parsed.logs.maxSize ?? config.logMaxSize, maxFiles: parsed.logs.maxFiles ?? config.logMaxFiles },
-  };
 }
