@@ -1,4 +1,5 @@
 import * as path from "path";
+import { TYPE } from "../../policies/common";
 import { Evaluation, RecordedResource, evaluateProgram } from "../../tools/offline/evaluate";
 import {
   StackConfigValues, readStackConfigFile, stackFilePath, withPlaceholderSecrets,
@@ -28,14 +29,8 @@ export function ofType(ev: Evaluation, type: string): RecordedResource[] {
   return ev.resources.filter((r) => r.type === type);
 }
 
-export const T = {
-  provider: "pulumi:providers:docker",
-  container: "docker:index/container:Container",
-  image: "docker:index/remoteImage:RemoteImage",
-  volume: "docker:index/volume:Volume",
-  network: "docker:index/network:Network",
-  service: "minidock:index:Service",
-} as const;
+/** Type tokens: the pack's own list, plus minidock's component type. */
+export const T = { ...TYPE, service: "minidock:index:Service" } as const;
 
 export function label(r: RecordedResource, key: string): string | undefined {
   const labels = r.inputs.labels as { label: string; value: string }[] | undefined;

@@ -1,5 +1,5 @@
 import { LABEL } from "../../../lib/naming";
-import { MinidockPolicy } from "../../../policies/common";
+import { MinidockPolicy, TYPE } from "../../../policies/common";
 import { allPolicies } from "../../../policies/rules";
 import { RecordedResource } from "../../../tools/offline/evaluate";
 import { PolicyRunResult, RunOptions, Violation, runPolicies } from "../../../tools/offline/policyRuntime";
@@ -21,13 +21,8 @@ export const UNKNOWN_BOOL = proxy.unknownBooleanValue;
 export const UNKNOWN_ARRAY = proxy.unknownArrayValue;
 export const UNKNOWN_OBJECT = proxy.unknownObjectValue;
 
-export const TYPES = {
-  container: "docker:index/container:Container",
-  image: "docker:index/remoteImage:RemoteImage",
-  volume: "docker:index/volume:Volume",
-  network: "docker:index/network:Network",
-  provider: "pulumi:providers:docker",
-} as const;
+/** The type tokens the rules match on, from the pack itself. */
+export const TYPES = TYPE;
 
 const STACK = "test";
 const urnOf = (type: string, name: string) => `urn:pulumi:${STACK}::minidock::${type}::${name}`;
