@@ -46,7 +46,7 @@ export function hardeningInputs(spec: ResolvedService) {
     tmpfs: Object.fromEntries(spec.tmpfs.map((p) => [p, DEFAULTS.tmpfsOptions])),
     logDriver: spec.logs.driver,
     logOpts: spec.logs.driver === "none" ? undefined : { "max-size": spec.logs.maxSize, "max-file": String(spec.logs.maxFiles) },
-    healthcheck: {
+    healthcheck: spec.healthcheck && {
       tests: spec.healthcheck.test,
       interval: spec.healthcheck.interval,
       timeout: spec.healthcheck.timeout,
@@ -174,7 +174,7 @@ export class Service extends pulumi.ComponentResource {
           mounts: mounts.length > 0 ? mounts : undefined,
           uploads: args.uploads?.map((u) => ({ file: u.file, content: u.content, executable: u.executable })),
           // Fail the deployment when the container never becomes healthy, instead of reporting success.
-          wait: spec.healthcheck.test[0] !== "NONE",
+          wait: spec.healthcheck !== undefined && spec.healthcheck.test[0] !== "NONE",
           waitTimeout: 120,
         }, { ...child, deleteBeforeReplace: true }),
       );

@@ -48,10 +48,11 @@ export function containerResourceName(serviceResource: string, replica: number):
 
 /**
  * Config service names are unique in the stack already; platform services exist once per host, so their
- * Pulumi names carry the host.
+ * Pulumi names carry the host: `mini.cadvisor`. Config names cannot contain a '.', so a pack exemption such as
+ * `*.cadvisor-1` covers minidock's cAdvisor on every host and can never match a user's service.
  */
 export function serviceResourceName(service: string, host: string, tier: Tier): string {
-  return tier === "platform" ? `${host}-${service}` : service;
+  return tier === "platform" ? `${host}.${service}` : service;
 }
 
 /** A volume shared by all replicas keeps the plain name; a per-replica volume carries the replica. */

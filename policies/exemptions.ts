@@ -5,7 +5,7 @@ import { MinidockPolicy, UnknownValueError, nameOfUrn, pulumiTypeOf, withPulumiT
 /**
  * Per-resource exemptions with a written reason. Every policy's config accepts
  *
- *   "mounts-no-sensitive-host-paths": {"exemptions": [{"resource": "mini-node-exporter-*", "reason": "reads /proc and /sys read-only to export host metrics"}]}
+ *   "mounts-no-sensitive-host-paths": {"exemptions": [{"resource": "*.node-exporter-1", "reason": "reads /proc and /sys read-only to export host metrics"}]}
  *
  * `resource` is the Pulumi resource name (`*` matches any run of characters). `reason` is required and at least
  * EXEMPTION_REASON_MIN characters: the engine validates pack config against the schema, so a missing or short

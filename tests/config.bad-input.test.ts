@@ -144,9 +144,9 @@ test("a healthcheck without CMD, CMD-SHELL or NONE", async () => {
   expectRejected(ev, 'services.agent.healthcheck.test.0: expected "CMD", "CMD-SHELL" or "NONE" first, got "curl -f localhost"');
 });
 
-test("a missing healthcheck", async () => {
-  const ev = await evaluate((s) => delete s.services.agent.healthcheck);
-  expectRejected(ev, "services.agent.healthcheck: required, expected object");
+test("a healthcheck with an empty test list", async () => {
+  const ev = await evaluate((s) => (s.services.agent.healthcheck = { test: [] }));
+  expectRejected(ev, "services.agent.healthcheck.test: expected at least 1 item(s), got a list (0 items)");
 });
 
 test("a bad service name", async () => {

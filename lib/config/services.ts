@@ -121,7 +121,11 @@ export const serviceSchema = z
     networks: z.array(resourceName).min(1).optional(),
     volumes: z.array(volume).default([]),
     ports: z.array(publishedPort).default([]),
-    healthcheck,
+    /**
+     * Optional here so an image's own HEALTHCHECK can be relied on; the policy pack's hardening-healthcheck rule
+     * refuses a container without one at preview unless an exemption gives the reason.
+     */
+    healthcheck: healthcheck.optional(),
     user: z.string().min(1).optional(),
     readOnlyRootFs: z.boolean().default(DEFAULTS.readOnlyRootFs),
     tmpfs: z.array(absolutePath).default([...DEFAULTS.tmpfs]),

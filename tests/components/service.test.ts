@@ -58,3 +58,12 @@ describe("secure defaults, loosened only explicitly and one at a time", () => {
     expect(() => agentWith({ memoryReservationMb: 4096 })).toThrow("services.agent.memoryReservationMb: expected at most memoryMb (2048), got 4096");
   });
 });
+
+describe("a service without a healthcheck", () => {
+  test("gets none from minidock (the image's own HEALTHCHECK applies) and is left for the policy pack to judge", () => {
+    const s = baseConfig();
+    delete s.services.agent.healthcheck;
+    const cfg = resolveStackConfig("t", toRawStackConfig(toConfigValues(s)));
+    expect(hardeningInputs(cfg.services.find((x) => x.name === "agent")!).healthcheck).toBeUndefined();
+  });
+});

@@ -37,7 +37,7 @@ test("one platform service per component, on this host, on the monitoring networ
   for (const { spec } of services) {
     expect(spec).toMatchObject({ tier: "platform", host: "mini", networks: ["edge"], replicas: 1, restart: "unless-stopped" });
     expect(spec.memoryMb).toBe(DEFAULT_MEMORY_MB[spec.name as keyof typeof DEFAULT_MEMORY_MB]);
-    expect(spec.healthcheck.test[0]).not.toBe("NONE");
+    expect(spec.healthcheck?.test[0]).toMatch(/^CMD/);
   }
 });
 

@@ -43,7 +43,7 @@ test("the spec: platform tier, userspace, read-only root, no ports, no capabilit
     logs: { driver: "json-file", maxSize: "10m", maxFiles: 3 },
   });
   expect(spec.unsafe).toMatchObject({ privileged: false, noNewPrivileges: true, devices: [] });
-  expect(spec.healthcheck.test).toEqual(HEALTHCHECK);
+  expect(spec.healthcheck?.test).toEqual(HEALTHCHECK);
   expect(spec.env).toMatchObject({ TS_USERSPACE: "true", TS_HOSTNAME: "mini", TS_AUTH_ONCE: "true", TS_ACCEPT_DNS: "false" });
   expect(spec.env).not.toHaveProperty("TS_AUTHKEY"); // comes from the key resource, as a secret
   expect(spec.volumes).toEqual([expect.objectContaining({ name: "state", path: "/var/lib/tailscale", backup: false, retainOnDestroy: true })]);
