@@ -5,6 +5,7 @@
  */
 import { execFileSync } from "child_process";
 import { DOCKER_STATE_METRICS, TO_METRICS_AWK, dockerStateHealthcheck, dockerStateScript } from "../../../lib/monitoring/dockerState";
+import { hasTool } from "./support";
 
 const INSPECT = [
   "/minidock-postgres-1|postgres|mini|workload|true|healthy|0|false",
@@ -29,14 +30,7 @@ test("one series per container and metric, labels from the minidock.* labels, fa
   families.forEach((samples, i) => samples.forEach((s) => expect(s.startsWith(DOCKER_STATE_METRICS[i])).toBe(true)));
 });
 
-const hasPromtool = (() => {
-  try {
-    execFileSync("promtool", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasPromtool = hasTool("promtool");
 
 (hasPromtool ? test : test.skip)("promtool check metrics accepts the output (real promtool)", () => {
   expect(() => execFileSync("promtool", ["check", "metrics"], { input: toMetrics(INSPECT), stdio: "pipe" })).not.toThrow();

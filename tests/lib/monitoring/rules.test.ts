@@ -10,16 +10,9 @@ import * as path from "path";
 import { parse } from "yaml";
 import { WATCHDOG } from "../../../lib/monitoring/context";
 import { ALERT_NAMES, alertRules, recordingRules, rulesFile } from "../../../lib/monitoring/rules";
-import { testContext } from "./support";
+import { hasTool, testContext } from "./support";
 
-const hasPromtool = (() => {
-  try {
-    execFileSync("promtool", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasPromtool = hasTool("promtool");
 
 describe("alert rules", () => {
   test("every alert the issue asks for exists, each with severity, summary, description and a runbook anchor", () => {
