@@ -4,15 +4,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ColimaHost } from "./components/colimaHost";
 import { DockerHost } from "./components/dockerHost";
-import { Tailnet } from "./components/tailnet";
-import { Service } from "./components/service";
-import { backupPlatformServices } from "./lib/backup/plan";
+import { configSecrets, platformServices } from "./components/platform";
+import { deployServices } from "./components/services";
 import { allocationsOf, evaluateBudget } from "./lib/budget";
 import { loadStackConfig, secretConfigValue } from "./lib/config/load";
-import { ResolvedService } from "./lib/config/resolve";
-import { monitoringServices } from "./lib/monitoring/services";
-import { PlatformService, assertUniqueOnEachHost } from "./lib/platform";
-import { serviceResourceName } from "./lib/naming";
 
 // 1. Validate the stack config. A bad value fails here, with every problem listed, before any resource exists.
 const config = loadStackConfig();
@@ -32,55 +27,18 @@ const dockerHosts = Object.fromEntries(
   }),
 );
 
-// 3. Platform services per host: monitoring, backups and tailnet access join here.
-/** secretEnv values named by config keys, read as Pulumi secrets. */
-const configSecrets = (spec: ResolvedService) =>
-  Object.fromEntries(Object.entries(spec.secretEnv).map(([env, key]) => [env, secretConfigValue(key)]));
-const platform: PlatformService[] = [];
-// Backups: a pg_dump sidecar per Postgres service and one offen/docker-volume-backup container per host.
-platform.push(...backupPlatformServices(config).map((p) => ({ ...p, secretEnv: configSecrets(p.spec) })));
-// Tailnet access: the policy file, and per remote host a Tailscale container serving the chosen services.
-if (config.tailscale.enabled) platform.push(...new Tailnet("tailnet", { config }).platformServices);
-
-// Monitoring per host, added after the other platform services so its ServiceDown rule knows them too.
-for (const host of config.hosts) {
-  const others = platform.filter((p) => p.spec.host === host.name).map((p) => ({ service: p.spec.name, replicas: p.spec.replicas }));
-  platform.push(...monitoringServices(config, host, secretConfigValue, others));
-}
+// 3. Platform services per host: backups, tailnet access and monitoring.
+const platform = platformServices(config);
 
 // 4. Every service, user and platform alike, through the same hardened Service component.
-const userServices: PlatformService[] = config.services.map((spec) => ({ spec, secretEnv: configSecrets(spec) }));
+const userServices = config.services.map((spec) => ({ spec, secretEnv: configSecrets(spec) }));
 const all = [...userServices, ...platform];
-assertUniqueOnEachHost(all.map((p) => p.spec));
-const servicesByHost: Record<string, Record<string, Service>> = {};
-// A service that mounts other services' volumes (the backup) is created last and mounts the Volume outputs.
-const volumeOnHost = (host: string, name: string) => {
-  const vol = Object.values(servicesByHost[host] ?? {}).map((s) => s.volumesByName[name]).find((v) => v !== undefined);
-  if (!vol) throw new Error(`volume ${name} on host ${host} is mounted by a platform service, but no service on that host creates it`);
-  return vol.name;
-};
-const creationOrder = [...all].sort((a, b) => Number(a.extraVolumes !== undefined) - Number(b.extraVolumes !== undefined));
-for (const { spec, uploads, secretEnv, extraVolumes, labels } of creationOrder) {
-  const host = config.hosts.find((h) => h.name === spec.host)!;
-  const dockerHost = dockerHosts[spec.host];
-  (servicesByHost[spec.host] ??= {})[spec.name] = new Service(serviceResourceName(spec.name, spec.host, spec.tier), {
-    spec,
-    host,
-    stack: config.stack,
-    provider: dockerHost.provider,
-    networks: dockerHost.networks,
-    uploads,
-    secretEnv,
-    extraVolumes: extraVolumes?.map((x) => ({ ...x, volumeName: volumeOnHost(spec.host, x.volumeName) })),
-    labels,
-  });
-}
+const servicesByHost = deployServices(config, dockerHosts, all);
 
 // 5. Outputs: per host, what runs there and what it declares against the host's memory budget.
-const specs = all.map((p) => p.spec);
 const budget = evaluateBudget(
   config.hosts.map((h) => ({ host: h.name, memoryMb: h.memoryMb, reserveMb: h.reserveMb, cpus: h.cpus })),
-  allocationsOf(specs),
+  allocationsOf(all.map((p) => p.spec)),
 );
 export const hosts = Object.fromEntries(
   budget.map((report) => [
