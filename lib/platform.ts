@@ -60,3 +60,18 @@ export function assertUniqueOnEachHost(specs: ResolvedService[]): void {
   }
   if (problems.length > 0) throw new ConfigError(problems);
 }
+
+/**
+ * The docker provider extracts `uploads` at "/", which Docker refuses on a read-only root even when the file
+ * lands in a volume ("container rootfs is marked read-only"; reproduced on dockerd 20.10). Mocks cannot see
+ * that, so a spec that uploads files must keep a writable root, and this says so before anything is created.
+ */
+export function assertUploadsHaveWritableRoot(services: PlatformService[]): void {
+  const bad = services.filter((p) => (p.uploads?.length ?? 0) > 0 && p.spec.readOnlyRootFs);
+  if (bad.length > 0) {
+    throw new Error(
+      bad.map((p) => `${p.spec.host}.${p.spec.name}: uploads config files but has a read-only root; Docker refuses the upload. ` +
+        "Set readOnlyRootFs: false and keep the files in a volume, or pass them through env.").join("\n"),
+    );
+  }
+}
