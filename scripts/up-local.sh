@@ -24,6 +24,6 @@ while IFS= read -r key; do
   [ -n "$key" ] || continue
   echo "up-local: generating secret $key"
   pulumi config set --stack local --secret "$key" "$(openssl rand -base64 24 | tr -d '/+=')"
-done < <(npx --no-install ts-node --transpile-only tools/missing-secrets.ts local)
+done < <(npm run --silent secrets:missing -- local)
 
 pulumi up --stack local --yes --policy-pack policies --policy-pack-config policies/local.json "$@"

@@ -1,7 +1,7 @@
 /**
  * Prints, one per line, the secret config keys a stack references but has not set yet.
  * Used by scripts/up-local.sh to generate them; needs no Pulumi CLI.
- *   npx ts-node --transpile-only tools/missing-secrets.ts <stack>
+ *   npm run secrets:missing -- <stack>
  */
 import * as path from "path";
 import { readStackConfigFile, stackFilePath, withPlaceholderSecrets } from "./offline/stackFile";
