@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 command -v pulumi >/dev/null || { echo "up-local: the Pulumi CLI is not installed (https://www.pulumi.com/docs/install/)" >&2; exit 1; }
 docker info >/dev/null 2>&1 || { echo "up-local: no Docker daemon answers on unix:///var/run/docker.sock" >&2; exit 1; }
 [ -d node_modules ] || npm ci --no-audit --no-fund
+# The policy pack is its own npm package (docs/policies.md): install it once.
+[ -d policies/node_modules ] || npm install --prefix policies --no-audit --no-fund
 
 mkdir -p .pulumi-state
 export PULUMI_BACKEND_URL="file://$PWD/.pulumi-state"
