@@ -186,3 +186,20 @@ test("no hosts at all", async () => {
   const ev = await evaluate((s) => (s.hosts = {}));
   expectRejected(ev, "hosts: expected at least one host");
 });
+
+test("schema and cross-reference problems come in the same error", async () => {
+  const ev = await evaluate((s) => {
+    s.services.postgres.memoryMb = -5;
+    s.services.agent.host = "mini3";
+    s.services.agent.secretEnv = { TOKEN: "agentToken" };
+    s.hosts.mini2.cpus = "eight";
+  });
+  expectRejected(
+    ev,
+    "4 problems",
+    "services.postgres.memoryMb: expected a positive integer, got -5",
+    'hosts.mini2.cpus: expected number, got "eight"',
+    'services.agent.host: unknown host "mini3" (declared hosts: mini, mini2)',
+    'services.agent.secretEnv.TOKEN: secret config key "agentToken" is not set',
+  );
+});

@@ -5,7 +5,7 @@ import { describeValue } from "./errors";
 import { ColimaConfig, HostConfig, NetworkConfig, colimaSchema } from "./hosts";
 import { checkMonitoring } from "./monitoring";
 import { CheckContext, checkSecretRef } from "./secrets";
-import { ServiceConfig } from "./services";
+import { ServiceConfig, serviceSchema } from "./services";
 import { ConfigError, ParsedStack, RawStackConfig, parseSections } from "./stack";
 import { checkTailscale } from "./tailscale";
 
@@ -64,7 +64,32 @@ function bindingsOverlap(a: string, b: string): boolean {
   return a === b || wildcard(a) || wildcard(b);
 }
 
-function crossCheck(parsed: ParsedStack, ctx: CheckContext): void {
+/** The parts of the stack the cross-references need: host and network names, and the services themselves. */
+type CrossCheckView = Pick<ParsedStack, "hosts" | "networks" | "services">;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * When the schema pass fails, the services that did parse are still cross-checked against the declared host
+ * and network names, so one run lists every problem instead of revealing them one layer at a time.
+ */
+function partialView(input: Record<string, unknown>): CrossCheckView {
+  const names = (v: unknown) => (isRecord(v) ? Object.fromEntries(Object.keys(v).map((k) => [k, {}])) : {});
+  const services: Record<string, ParsedStack["services"][string]> = {};
+  if (isRecord(input.services)) {
+    for (const [name, svc] of Object.entries(input.services)) {
+      const parsed = serviceSchema.safeParse(svc);
+      if (parsed.success) services[name] = parsed.data;
+    }
+  }
+  return {
+    hosts: names(input.hosts) as CrossCheckView["hosts"],
+    networks: (input.networks === undefined ? { apps: {} } : names(input.networks)) as CrossCheckView["networks"],
+    services,
+  };
+}
+
+function crossCheck(parsed: CrossCheckView, ctx: CheckContext): void {
   const { problems } = ctx;
   const hostNames = Object.keys(parsed.hosts);
   const networkNames = Object.keys(parsed.networks);
@@ -106,9 +131,12 @@ function crossCheck(parsed: ParsedStack, ctx: CheckContext): void {
  * Pure: the Pulumi runtime is read by load.ts, so this is tested directly.
  */
 export function resolveStackConfig(stack: string, raw: RawStackConfig): StackConfig {
-  const { parsed, problems } = parseSections(raw);
-  if (!parsed) throw new ConfigError(problems);
+  const { parsed, problems, input } = parseSections(raw);
   const ctx: CheckContext = { raw, problems, missingSecrets: new Set() };
+  if (!parsed) {
+    crossCheck(partialView(input), ctx);
+    throw new ConfigError(problems, [...ctx.missingSecrets]);
+  }
   crossCheck(parsed, ctx);
   // Each platform section checks its own references here (secrets, hosts, services it names).
   checkMonitoring(parsed.monitoring, parsed.networks, parsed.services, ctx);

@@ -56,7 +56,7 @@ export { ConfigError, PROJECT };
 export type { ParsedStack };
 
 /** Schema pass only: shape, types and per-field rules. Cross-references are checked in resolve.ts. */
-export function parseSections(raw: RawStackConfig): { parsed?: ParsedStack; problems: string[] } {
+export function parseSections(raw: RawStackConfig): { parsed?: ParsedStack; problems: string[]; input: Record<string, unknown> } {
   const sectionNames = new Set(Object.keys(SECTIONS));
   const input: Record<string, unknown> = {};
   const problems: string[] = [];
@@ -70,5 +70,5 @@ export function parseSections(raw: RawStackConfig): { parsed?: ParsedStack; prob
   }
   const result = stackSchema.safeParse(input, { errorMap });
   if (!result.success) problems.push(...formatIssues(result.error.issues));
-  return { parsed: result.success ? result.data : undefined, problems };
+  return { parsed: result.success ? result.data : undefined, problems, input };
 }
