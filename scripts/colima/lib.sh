@@ -71,22 +71,29 @@ colima_state() {
 }
 
 # run_with_timeout SECONDS COMMAND...: like coreutils `timeout` (absent on macOS); 124 when it fired.
+# The watchdog drops a flag before it kills, so "did it fire" never depends on whether the watchdog
+# process has exited yet (on a loaded machine it may still be alive right after its kill landed).
 # The watchdog's output goes to /dev/null so a lingering `sleep` cannot hold the ssh session open.
 run_with_timeout() {
   local secs=$1
   shift
+  local fired
+  fired=$(mktemp "${TMPDIR:-/tmp}/minidock-timeout.XXXXXX")
+  rm -f "$fired"
   "$@" &
   local pid=$!
-  (sleep "$secs" && kill -TERM "$pid") >/dev/null 2>&1 &
+  (sleep "$secs" && : >"$fired" && kill -TERM "$pid") >/dev/null 2>&1 &
   local watchdog=$!
   local rc=0
   wait "$pid" || rc=$?
-  if kill -0 "$watchdog" 2>/dev/null; then
-    kill "$watchdog" 2>/dev/null || true
-    wait "$watchdog" 2>/dev/null || true
-    return "$rc"
+  kill "$watchdog" 2>/dev/null || true
+  wait "$watchdog" 2>/dev/null || true
+  if [ -e "$fired" ] && [ "$rc" -ne 0 ]; then
+    rm -f "$fired"
+    return 124
   fi
-  return 124
+  rm -f "$fired"
+  return "$rc"
 }
 
 # launchd label of minidock's autostart job for this profile (LaunchAgent or LaunchDaemon).
