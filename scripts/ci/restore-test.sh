@@ -129,13 +129,14 @@ echo "   ok: the source mount refuses writes even to root"
 step "the backup container's entrypoint pushes the newest archive's time (stand-in offen binary and Pushgateway)"
 (cd "$ROOT" && npx ts-node -T -e 'process.stdout.write(require("./lib/backup/scripts").BACKUP_ENTRYPOINT_SCRIPT)') > "$WORK/entry.sh"
 printf '#!/bin/sh\necho "stand-in for offen: $*"\nexec sleep 300\n' > "$WORK/backup-stub" && chmod 755 "$WORK/backup-stub"
-printf '#!/bin/sh\nprintf "HTTP/1.0 200 OK\\r\\nContent-Length: 0\\r\\n\\r\\n"\ncat > /tmp/request.txt\n' > "$WORK/capture.sh" && chmod 755 "$WORK/capture.sh"
+# The request lands in request.txt in one rename, once the client has closed: a reader never sees half of it.
+printf '#!/bin/sh\nprintf "HTTP/1.0 200 OK\\r\\nContent-Length: 0\\r\\n\\r\\n"\ncat > /tmp/request.part\nmv /tmp/request.part /tmp/request.txt\n' > "$WORK/capture.sh" && chmod 755 "$WORK/capture.sh"
 # shellcheck disable=SC2016 # runs in the container's sh
 run "${HARDENED[@]}" "${EXTRA_CAPS[@]}" --tmpfs /tmp -e BACKUP_PRUNING_PREFIX=minidock-ci- -e PUSHGATEWAY_URL=http://127.0.0.1:9091 \
   -v minidock-ci-archive:/archive:ro -v "$WORK/entry.sh:/entry.sh:ro" -v "$WORK/backup-stub:/usr/bin/backup:ro" -v "$WORK/capture.sh:/capture.sh:ro" -- '
   nc -l -p 9091 -e /capture.sh &
   sh /entry.sh > /tmp/entry.log 2>&1 &
-  for i in 1 2 3 4 5 6 7 8 9 10; do [ -s /tmp/request.txt ] && break; sleep 1; done
+  i=0; while [ ! -s /tmp/request.txt ] && [ "$i" -lt 30 ]; do sleep 1; i=$((i + 1)); done
   echo "--- entry.log"; cat /tmp/entry.log; echo "--- request"; cat /tmp/request.txt
   echo "--- mtime $(stat -c %Y /archive/minidock-ci-files.tar.gz)"' > "$WORK/push.txt"
 cat "$WORK/push.txt"
