@@ -4,7 +4,7 @@
  */
 
 /**
- * The agreement with monitoring (notes/monitoring-backup-contract.md): the backup container pushes to the host's
+ * The agreement with monitoring (docs/architecture.md#how-backup-reports-to-monitoring): the backup container pushes to the host's
  * Pushgateway, job minidock_backup; the BackupTooOld alert reads lastSuccess.
  */
 export const BACKUP_METRICS = {

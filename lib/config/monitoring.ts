@@ -173,7 +173,7 @@ export function enabledComponents(m: MonitoringConfig): MonitoringComponent[] {
 
 /**
  * The network monitoring lives on. The backup service joins it too, to push its success time to the Pushgateway
- * (notes/monitoring-backup-contract.md). It needs a route out: Alertmanager posts to the receiver.
+ * (docs/architecture.md#how-backup-reports-to-monitoring). It needs a route out: Alertmanager posts to the receiver.
  */
 export function monitoringNetwork(m: Pick<MonitoringConfig, "network">, networks: Record<string, NetworkConfig>): string | undefined {
   return m.network ?? Object.entries(networks).find(([, n]) => !n.internal)?.[0];

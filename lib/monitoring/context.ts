@@ -30,7 +30,7 @@ export const PORTS = {
 /** Where uploaded config lands: a named volume, because Docker refuses uploads into a read-only root filesystem. */
 export const CONFIG_DIR = "/etc/minidock";
 
-/** Pushgateway job names: the contract with the backup service (notes/monitoring-backup-contract.md). */
+/** Pushgateway job names: the contract with the backup service (docs/architecture.md#how-backup-reports-to-monitoring). */
 export const JOBS = { dockerState: "minidock_docker_state", backup: "minidock_backup" } as const;
 
 /** The always-firing alert that proves the alerting path works (sent to the heartbeat URL, if configured). */

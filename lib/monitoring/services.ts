@@ -30,7 +30,7 @@ const httpCheck = (port: number, path: string) => ["CMD", "wget", "-q", "-O", "/
 
 /**
  * Uploads cannot go into a read-only root filesystem (the provider extracts at "/", which Docker refuses then;
- * notes/uploads-readonly-rootfs.md), so components with config files keep a writable root; the files themselves
+ * docs/architecture.md#services-with-config-files-keep-a-writable-root), so components with config files keep a writable root; the files themselves
  * live in a small `config` volume that is rewritten on every replacement.
  */
 const configVolume = {
