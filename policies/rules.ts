@@ -14,7 +14,7 @@ import { tailscalePolicies } from "./tailscale";
  * Every rule of the pack, in the order `pulumi preview` lists them. Each module exports plain policy objects and
  * an array of them; this list wraps each with the exemption mechanism (policies/exemptions.ts). Importing this
  * file starts nothing: only policies/index.ts constructs the PolicyPack (which starts a gRPC server).
- * To add a group: export `fooPolicies` from policies/foo.ts and spread it below.
+ * To add a group: export `<group>Policies` from policies/<group>.ts and spread it below.
  */
 export const PACK_NAME = "minidock";
 /** The pack's level for a policy without its own; every minidock rule sets its own. */

@@ -7,7 +7,7 @@ import { ofType, shippedStackConfig } from "../support/stack";
 /**
  * ColimaHost under Pulumi's mock monitor (tools/offline/evaluate.ts): the engine and the command provider are
  * mocked (no CLI or plugins here), so these tests check what the program asks for, not that a mini obeys it.
- * The scripts' behaviour is covered by tests/scripts/colima.test.ts against stub commands.
+ * The scripts' behaviour is covered by tests/scripts/colima.*.test.ts against stub commands.
  */
 const COMMAND = "command:remote:Command";
 const COLIMA = "minidock:index:ColimaHost";
