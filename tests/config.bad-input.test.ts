@@ -50,12 +50,12 @@ test("replicas below one", async () => {
 
 test("unknown key in a service", async () => {
   const ev = await evaluate((s) => (s.services.postgres.memroyMb = 512));
-  expectRejected(ev, "services.postgres.memroyMb: unknown key");
+  expectRejected(ev, 'services.postgres.memroyMb: unknown key (did you mean "memoryMb"?); allowed: image, ');
 });
 
 test("unknown top-level config key", async () => {
   const ev = await evaluate((s) => (s.service = {}));
-  expectRejected(ev, "service: unknown config key");
+  expectRejected(ev, 'service: unknown config key (did you mean "services"?); known: hosts, networks, services,');
 });
 
 test("wrong type", async () => {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { allowedKeysAt, unknownKeyMessage } from "./unknownKeys";
 
 /**
  * One error that lists every problem in the stack config, each as `key.path: what was expected, got what`.
@@ -61,12 +62,16 @@ export const errorMap: z.ZodErrorMap = (issue, ctx) => {
   }
 };
 
-/** zod issues → minidock problem lines, with unknown keys reported at their full path. */
-export function formatIssues(issues: z.ZodIssue[], prefix: (string | number)[] = []): string[] {
+/**
+ * zod issues → minidock problem lines. Unknown keys are reported one per line at their full path, with the keys
+ * `schema` allows there (the schema the issues came from).
+ */
+export function formatIssues(issues: z.ZodIssue[], schema: z.ZodTypeAny): string[] {
   return issues.flatMap((issue) => {
     if (issue.code === z.ZodIssueCode.unrecognized_keys) {
-      return issue.keys.map((k) => `${joinPath([...prefix, ...issue.path, k])}: unknown key`);
+      const allowed = allowedKeysAt(schema, issue.path);
+      return issue.keys.map((k) => `${joinPath([...issue.path, k])}: ${unknownKeyMessage(k, allowed)}`);
     }
-    return [`${joinPath([...prefix, ...issue.path])}: ${issue.message}`];
+    return [`${joinPath(issue.path)}: ${issue.message}`];
   });
 }

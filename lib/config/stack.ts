@@ -8,6 +8,7 @@ import { monitoringSchema } from "./monitoring";
 import { namedRecord, positiveInt, sizeString } from "./primitives";
 import { serviceSchema } from "./services";
 import { tailscaleSchema } from "./tailscale";
+import { closestKey } from "./unknownKeys";
 
 /**
  * The whole stack config contract: one zod schema per `minidock:<key>`. Objects are validated here because
@@ -63,12 +64,14 @@ export function parseSections(raw: RawStackConfig): { parsed?: ParsedStack; prob
   for (const [key, value] of Object.entries(raw.values)) {
     if (sectionNames.has(key)) input[key] = parseSectionValue(value);
     else if (!raw.secretKeys.has(key)) {
+      const guess = closestKey(key, [...sectionNames]);
       problems.push(
-        `${key}: unknown config key (known: ${[...sectionNames].join(", ")}; secrets set with --secret are allowed too)`,
+        `${key}: unknown config key${guess ? ` (did you mean "${guess}"?)` : ""}; ` +
+          `known: ${[...sectionNames].join(", ")}; other keys must be secrets (pulumi config set --secret)`,
       );
     }
   }
   const result = stackSchema.safeParse(input, { errorMap });
-  if (!result.success) problems.push(...formatIssues(result.error.issues));
+  if (!result.success) problems.push(...formatIssues(result.error.issues, stackSchema));
   return { parsed: result.success ? result.data : undefined, problems, input };
 }

@@ -97,5 +97,8 @@ test("a backed-up Postgres without secretEnv.POSTGRES_PASSWORD is refused (its p
 });
 
 test("unknown keys are refused", () => {
-  expect(problemsOf({ enabled: true, scheduel: "0 3 * * *" })[0]).toBe("backup.scheduel: unknown key");
+  expect(problemsOf({ enabled: true, scheduel: "0 3 * * *" })[0]).toBe(
+    'backup.scheduel: unknown key (did you mean "schedule"?); ' +
+      "allowed: enabled, schedule, retentionDays, dumpTime, encryption, targets, notifications",
+  );
 });
