@@ -136,7 +136,8 @@ export function fakeMini(opts: { brew?: boolean; installed?: string[] } = {}): H
     MINIDOCK_VERIFY_SHELL: path.join(sys, "zsh"),
     MINIDOCK_SSH_BASE_PATH: sys,
     MINIDOCK_LAUNCH_DAEMONS_DIR: path.join(dir, "LaunchDaemons"),
-    MINIDOCK_START_TIMEOUT: "2",
+    // Generous: the stub start is instant, and only the hang tests (which set 1) should ever reach it.
+    MINIDOCK_START_TIMEOUT: "10",
   };
   fs.mkdirSync(env.MINIDOCK_LAUNCH_DAEMONS_DIR);
   return { dir, home, state, brewBin, env };
