@@ -73,6 +73,11 @@ test("service on an undeclared network", async () => {
   expectRejected(ev, 'services.agent.networks.1: unknown network "dmz" (declared networks: data, edge)');
 });
 
+test("a client naming a container on another host (Docker's DNS answers on one host only)", async () => {
+  const ev = await evaluate((s) => (s.services.agent.env = { PGHOST: "minidock-postgres-1" }));
+  expectRejected(ev, "services.agent.env.PGHOST: names minidock-postgres-1, a container of services.postgres on host mini, but agent runs on host mini2");
+});
+
 test("two services publishing the same port and address on one host", async () => {
   const ev = await evaluate((s) => {
     s.services.agent.host = "mini";

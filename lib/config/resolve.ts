@@ -4,6 +4,7 @@ import { Tier } from "../naming";
 import { describeValue } from "./errors";
 import { ColimaConfig, HostConfig, NetworkConfig, colimaSchema } from "./hosts";
 import { checkMonitoring } from "./monitoring";
+import { checkContainerNameRefs, placeServices } from "./references";
 import { CheckContext, checkSecretRef } from "./secrets";
 import { ServiceConfig, serviceSchema } from "./services";
 import { ConfigError, ParsedStack, RawStackConfig, parseSections } from "./stack";
@@ -112,6 +113,8 @@ function crossCheck(parsed: CrossCheckView, ctx: CheckContext): void {
     }
     svc.ports.forEach((p, index) => published.push({ host, service: name, index, bind: p.bind, port: p.published, protocol: p.protocol }));
   }
+
+  problems.push(...checkContainerNameRefs(placeServices(parsed.services, hostNames, networkNames)));
 
   published.forEach((p, i) => {
     const clash = published.slice(0, i).find(

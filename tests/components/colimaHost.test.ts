@@ -33,6 +33,8 @@ function twoHostConfig() {
   };
   const services = JSON.parse(cfg.values["minidock:services"]) as Record<string, Record<string, unknown>>;
   services.redis.host = "mini2";
+  // The agents on mini can no longer reach redis by container name (Docker's DNS answers on one host only).
+  delete (services.agent.env as Record<string, string>).REDIS_HOST;
   return {
     values: {
       ...cfg.values,

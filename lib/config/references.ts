@@ -1,0 +1,71 @@
+import { containerName } from "../naming";
+import { ServiceConfig } from "./services";
+
+/**
+ * Containers find each other through Docker's DNS, which only answers on a network they share on one daemon.
+ * So an env value naming another service's container (`PGHOST: minidock-postgres-1`) is a promise the config
+ * must keep: both on one host, on a common network. This catches it when a service moves to a second mini
+ * without the services that talk to it.
+ */
+export interface PlacedService {
+  host: string;
+  networks: string[];
+  replicas: number;
+  env: Record<string, string>;
+  /** `host` or `none`: the container is on no Docker network, so Docker's DNS neither finds it nor answers it. */
+  networkMode?: string;
+}
+
+export function placeServices(
+  services: Record<string, Pick<ServiceConfig, "host" | "networks" | "replicas" | "env" | "unsafe">>,
+  hostNames: string[],
+  networkNames: string[],
+): Record<string, PlacedService> {
+  return Object.fromEntries(Object.entries(services).map(([name, s]) => [name, {
+    host: s.host ?? hostNames[0],
+    networks: s.unsafe.networkMode ? [] : (s.networks ?? networkNames.slice(0, 1)),
+    replicas: s.replicas,
+    env: s.env,
+    networkMode: s.unsafe.networkMode,
+  }]));
+}
+
+/** Problems with env values that name a container of another service it cannot reach. */
+export function checkContainerNameRefs(services: Record<string, PlacedService>): string[] {
+  const problems: string[] = [];
+  for (const [name, svc] of Object.entries(services)) {
+    for (const [env, value] of Object.entries(svc.env)) {
+      for (const [target, other] of Object.entries(services)) {
+        if (target === name) continue;
+        const named = namedContainer(value, target, other.replicas);
+        if (!named) continue;
+        const at = `services.${name}.env.${env}`;
+        if (other.host !== svc.host) {
+          problems.push(
+            `${at}: names ${named}, a container of services.${target} on host ${other.host}, but ${name} runs on host ` +
+              `${svc.host}; containers reach each other by name only on one host (put both on one host)`,
+          );
+        } else if (!svc.networks.some((n) => other.networks.includes(n))) {
+          problems.push(
+            `${at}: names ${named}, but ${name} (${networksOf(svc)}) shares no network with ` +
+              `services.${target} (${networksOf(other)}); put both on a common network`,
+          );
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+function networksOf(s: PlacedService): string {
+  return s.networkMode ? `networkMode ${s.networkMode}` : `networks: ${s.networks.join(", ")}`;
+}
+
+/** The first of `service`'s container names that `value` mentions as a whole word (e.g. in a URL), if any. */
+function namedContainer(value: string, service: string, replicas: number): string | undefined {
+  for (let replica = 1; replica <= replicas; replica++) {
+    const container = containerName(service, replica);
+    if (new RegExp(`(^|[^a-z0-9-])${container}($|[^a-z0-9-])`).test(value)) return container;
+  }
+  return undefined;
+}
