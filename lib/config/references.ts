@@ -32,13 +32,18 @@ export function placeServices(
 
 /** Problems with env values that name a container of another service it cannot reach. */
 export function checkContainerNameRefs(services: Record<string, PlacedService>): string[] {
+  const ownerOf = new Map<string, string>();
+  for (const [name, svc] of Object.entries(services)) {
+    for (let replica = 1; replica <= svc.replicas; replica++) ownerOf.set(containerName(name, replica), name);
+  }
   const problems: string[] = [];
   for (const [name, svc] of Object.entries(services)) {
     for (const [env, value] of Object.entries(svc.env)) {
-      for (const [target, other] of Object.entries(services)) {
-        if (target === name) continue;
-        const named = namedContainer(value, target, other.replicas);
-        if (!named) continue;
+      // Container names are [a-z0-9-] words, so any other character (":", "@", "/") ends one, as in a URL.
+      const words = new Set(value.split(/[^a-z0-9-]+/));
+      for (const named of [...words].filter((w) => ownerOf.has(w) && ownerOf.get(w) !== name)) {
+        const target = ownerOf.get(named) as string;
+        const other = services[target];
         const at = `services.${name}.env.${env}`;
         if (other.host !== svc.host) {
           problems.push(
@@ -59,13 +64,4 @@ export function checkContainerNameRefs(services: Record<string, PlacedService>):
 
 function networksOf(s: PlacedService): string {
   return s.networkMode ? `networkMode ${s.networkMode}` : `networks: ${s.networks.join(", ")}`;
-}
-
-/** The first of `service`'s container names that `value` mentions as a whole word (e.g. in a URL), if any. */
-function namedContainer(value: string, service: string, replicas: number): string | undefined {
-  for (let replica = 1; replica <= replicas; replica++) {
-    const container = containerName(service, replica);
-    if (new RegExp(`(^|[^a-z0-9-])${container}($|[^a-z0-9-])`).test(value)) return container;
-  }
-  return undefined;
 }

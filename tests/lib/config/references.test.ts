@@ -50,6 +50,16 @@ test("inside a URL too, and for any replica", () => {
   expect(problemsOf(workers)[0]).toMatch(/^services\.postgres\.env\.PEER: names minidock-agent-2, a container of services\.agent on host mini2/);
 });
 
+test("one value naming two unreachable containers gets a line for each", () => {
+  const s = agentTalkingToPostgres({ PEERS: "minidock-postgres-1,minidock-postgres-1;minidock-redis-1" });
+  s.services.redis = { image: "redis:7.4.2-alpine", memoryMb: 256, host: "mini2", networks: ["data"], healthcheck: { test: ["CMD", "true"] } };
+  s.services.postgres.host = "mini2";
+  expect(problemsOf(s).map((p) => p.split(",")[0])).toEqual([
+    "services.agent.env.PEERS: names minidock-postgres-1",
+    "services.agent.env.PEERS: names minidock-redis-1",
+  ]);
+});
+
 test("same host but no common network: refused, with both network lists", () => {
   const s = agentTalkingToPostgres();
   s.services.agent.networks = ["edge"];
