@@ -8,7 +8,7 @@ import { monitoringSchema } from "./monitoring";
 import { namedRecord, positiveInt, sizeString } from "./primitives";
 import { serviceSchema } from "./services";
 import { tailscaleSchema } from "./tailscale";
-import { closestKey } from "./unknownKeys";
+import { didYouMean } from "./unknownKeys";
 
 /**
  * The whole stack config contract: one zod schema per `minidock:<key>`. Objects are validated here because
@@ -64,9 +64,8 @@ export function parseSections(raw: RawStackConfig): { parsed?: ParsedStack; prob
   for (const [key, value] of Object.entries(raw.values)) {
     if (sectionNames.has(key)) input[key] = parseSectionValue(value);
     else if (!raw.secretKeys.has(key)) {
-      const guess = closestKey(key, [...sectionNames]);
       problems.push(
-        `${key}: unknown config key${guess ? ` (did you mean "${guess}"?)` : ""}; ` +
+        `${key}: unknown config key${didYouMean(key, [...sectionNames])}; ` +
           `known: ${[...sectionNames].join(", ")}; other keys must be secrets (pulumi config set --secret)`,
       );
     }

@@ -66,9 +66,14 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+/** ` (did you mean "x"?)` when a candidate is close enough to be the key meant, else nothing. */
+export function didYouMean(key: string, candidates: readonly string[]): string {
+  const guess = closestKey(key, candidates);
+  return guess ? ` (did you mean "${guess}"?)` : "";
+}
+
 /** "unknown key", plus the likely intended key and the allowed ones when they are known. */
 export function unknownKeyMessage(key: string, allowed: readonly string[] | undefined): string {
   if (!allowed || allowed.length === 0) return "unknown key";
-  const guess = closestKey(key, allowed);
-  return `unknown key${guess ? ` (did you mean "${guess}"?)` : ""}; allowed: ${allowed.join(", ")}`;
+  return `unknown key${didYouMean(key, allowed)}; allowed: ${allowed.join(", ")}`;
 }
