@@ -27,7 +27,6 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RESTORE="$ROOT/scripts/backup/restore.sh"
 WORK=$(mktemp -d /tmp/minidock-restore.XXXXXX)
 chmod 755 "$WORK"
-export DOCKER_HOST="unix://$WORK/docker.sock"
 IMAGE=minidock-ci/busybox:restore-test
 SRC=minidock-ci-data
 DUMPS=minidock-ci-pgdump-dumps
@@ -35,17 +34,15 @@ PASS="$WORK/passphrase"
 DOCKERD_PID=""
 PG_STARTED=""
 PGBIN=""
+# shellcheck source-path=SCRIPTDIR source=lib/dockerd.sh
+. "$ROOT/scripts/ci/lib/dockerd.sh"
 step() { echo "== restore-test: $*"; }
 fail() { echo "restore-test: FAIL: $*" >&2; exit 1; }
 
 cleanup() {
   set +e
   if [ -n "$PG_STARTED" ]; then runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg/data" -m immediate stop >/dev/null 2>&1; fi
-  if [ -n "$DOCKERD_PID" ]; then
-    docker ps -aq | xargs -r docker rm -f >/dev/null 2>&1
-    kill "$DOCKERD_PID" 2>/dev/null
-    for _ in $(seq 1 30); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.5; done
-  fi
+  stop_private_dockerd
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -54,23 +51,15 @@ for tool in dockerd docker gpg; do command -v "$tool" >/dev/null || fail "$tool 
 [ -x /bin/busybox ] || fail "/bin/busybox is missing (apt package busybox-static)"
 [ "$(id -u)" = 0 ] || fail "run as root: it starts its own dockerd"
 
-step "starting a private dockerd ($DOCKER_HOST)"
-dockerd --data-root "$WORK/root" --exec-root "$WORK/exec" --pidfile "$WORK/dockerd.pid" -H "$DOCKER_HOST" \
-  --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs > "$WORK/dockerd.log" 2>&1 &
-DOCKERD_PID=$!
-for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
-docker info >/dev/null 2>&1 || { tail -20 "$WORK/dockerd.log" >&2; fail "dockerd did not come up"; }
+step "starting a private dockerd"
+start_private_dockerd "$WORK" || fail "dockerd did not come up"
 
 step "building $IMAGE from busybox-static (docker import, no registry)"
-mkdir -p "$WORK/rootfs/bin" "$WORK/rootfs/tmp" "$WORK/rootfs/etc" "$WORK/rootfs/var/lib/postgresql/data"
+busybox_rootfs "$WORK/rootfs"
 # As in the postgres images: the data path exists and belongs to the postgres user (70 in alpine).
+mkdir -p "$WORK/rootfs/var/lib/postgresql/data"
 chown 70:70 "$WORK/rootfs/var/lib/postgresql/data" && chmod 700 "$WORK/rootfs/var/lib/postgresql/data"
-cp /bin/busybox "$WORK/rootfs/bin/busybox"
-/bin/busybox --install -s "$WORK/rootfs/bin"
-# The symlinks point at /bin/busybox inside the image.
-for l in "$WORK"/rootfs/bin/*; do [ -L "$l" ] && ln -sf /bin/busybox "$l"; done
-chmod 1777 "$WORK/rootfs/tmp"
-tar -C "$WORK/rootfs" -c . | docker import - "$IMAGE" >/dev/null
+docker_import "$WORK/rootfs" "$IMAGE"
 
 # Runs busybox sh in a throwaway container: run [docker options...] -- 'script' [args...]
 run() {

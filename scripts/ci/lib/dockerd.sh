@@ -1,0 +1,42 @@
+# shellcheck shell=bash
+# A private Docker engine for the CI checks that need one (restore-test.sh, load-test.sh), and a busybox image
+# made without a registry. Sourced, not run. Needs root, Debian's docker.io and busybox-static.
+
+# start_private_dockerd WORK: a dockerd with its own socket and data root under WORK (no iptables, no bridge:
+# nothing here needs a network). Exports DOCKER_HOST and sets DOCKERD_PID; fails if it is not up in 30 s.
+start_private_dockerd() {
+  local work=$1
+  export DOCKER_HOST="unix://$work/docker.sock"
+  dockerd --data-root "$work/root" --exec-root "$work/exec" --pidfile "$work/dockerd.pid" -H "$DOCKER_HOST" \
+    --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs > "$work/dockerd.log" 2>&1 &
+  DOCKERD_PID=$!
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && return 0; sleep 0.5; done
+  tail -20 "$work/dockerd.log" >&2
+  echo "dockerd did not come up" >&2
+  return 1
+}
+
+# stop_private_dockerd: removes every container and stops the daemon started above (for an EXIT trap).
+stop_private_dockerd() {
+  [ -n "${DOCKERD_PID:-}" ] || return 0
+  docker ps -aq | xargs -r docker rm -f >/dev/null 2>&1
+  kill "$DOCKERD_PID" 2>/dev/null
+  for _ in $(seq 1 30); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.5; done
+}
+
+# busybox_rootfs DIR: a root filesystem with a static busybox and its applets in /bin, /tmp and /etc.
+# Add what a check needs, then import it with docker_import.
+busybox_rootfs() {
+  local dir=$1
+  mkdir -p "$dir/bin" "$dir/tmp" "$dir/etc"
+  cp /bin/busybox "$dir/bin/busybox"
+  /bin/busybox --install -s "$dir/bin"
+  # The symlinks must point at /bin/busybox inside the image.
+  for l in "$dir"/bin/*; do [ -L "$l" ] && ln -sf /bin/busybox "$l"; done
+  chmod 1777 "$dir/tmp"
+}
+
+# docker_import DIR IMAGE
+docker_import() {
+  tar -C "$1" -c . | docker import - "$2" >/dev/null
+}
