@@ -17,7 +17,7 @@ export const DOCKER_STATE_METRICS = [
 ] as const;
 
 /** docker inspect template: one line per container, fields separated by '|'. */
-const INSPECT_FORMAT =
+export const INSPECT_FORMAT =
   '{{.Name}}|{{index .Config.Labels "minidock.service"}}|{{index .Config.Labels "minidock.host"}}|{{index .Config.Labels "minidock.tier"}}' +
   "|{{.State.Running}}|{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}|{{.RestartCount}}|{{.State.OOMKilled}}";
 

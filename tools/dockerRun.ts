@@ -1,0 +1,39 @@
+/**
+ * `node -r ./tools/register.js tools/dockerRun.ts [--stack NAME | --config FILE]`: every container the program
+ * declares for a stack, with the `docker run` flags of its envelope (tools/dockerRunFlags.ts), for the CI load
+ * test. Evaluates index.ts under mocks, so platform containers are there too. Secrets never appear: env is not
+ * translated, and labels carry secret names only.
+ *
+ * Output, tab-separated (no field is empty or holds a tab):
+ *   host <name> <memoryMb> <reserveMb>
+ *   container <name> <host> <service> <tier> <memoryMb> <flag>...
+ */
+import { LABEL, fromLabelList } from "../lib/naming";
+import { CONTAINER_TYPE } from "./budgetReport";
+import { dockerRunFlags } from "./dockerRunFlags";
+import { evaluate, loadStack, parseCli, relativeToCwd, resolveTarget, runMain } from "./stackRun";
+
+const USAGE = "node -r ./tools/register.js tools/dockerRun.ts [--stack NAME | --config FILE]   (default stack: mini)";
+
+async function main(argv: string[]): Promise<number> {
+  const opts = parseCli(argv, ["config"]);
+  const target = resolveTarget({ stack: opts.config === undefined ? (opts.stack ?? "mini") : opts.stack, config: opts.config });
+  const loaded = loadStack(target);
+  const ev = loaded.configError ? undefined : await evaluate(loaded);
+  if (!ev || loaded.configError || !loaded.resolved) {
+    console.error(`${relativeToCwd(target.file)}: ${loaded.configError?.message ?? "invalid stack config"}`);
+    return 1;
+  }
+  const lines = loaded.resolved.hosts.map((h) => ["host", h.name, h.memoryMb, h.reserveMb].join("\t"));
+  for (const c of ev.resources.filter((r) => r.type === CONTAINER_TYPE)) {
+    const labels = fromLabelList(c.inputs.labels);
+    const fields = [c.inputs.name, labels[LABEL.host], labels[LABEL.service], labels[LABEL.tier], c.inputs.memory, ...dockerRunFlags(c.inputs)];
+    const bad = fields.find((f) => f === undefined || String(f) === "" || String(f).includes("\t"));
+    if (bad !== undefined) throw new Error(`container ${String(c.inputs.name)}: field ${JSON.stringify(bad)} cannot be written as one tab-separated field`);
+    lines.push(["container", ...fields].join("\t"));
+  }
+  console.log(lines.join("\n"));
+  return 0;
+}
+
+if (require.main === module) runMain(USAGE, () => main(process.argv.slice(2)));
