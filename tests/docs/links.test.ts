@@ -38,8 +38,15 @@ function broken(ref: Reference): string | undefined {
   return anchorsOf(read(ref.target)).has(ref.anchor) ? undefined : `no heading makes #${ref.anchor}`;
 }
 
+/** Repo-relative, or relative to the file that names it (a shellcheck `source=` directive names a path beside its script). */
 function repoPathReferences(): Reference[] {
-  return files.flatMap((from) => [...read(from).matchAll(REPO_PATH)].map((m) => ({ from, target: m[1], anchor: m[2] })));
+  return files.flatMap((from) =>
+    [...read(from).matchAll(REPO_PATH)].map((m) => {
+      const besideIt = path.join(path.dirname(from), m[1]);
+      const target = !fs.existsSync(path.join(ROOT, m[1])) && fs.existsSync(path.join(ROOT, besideIt)) ? besideIt : m[1];
+      return { from, target, anchor: m[2] };
+    }),
+  );
 }
 
 function markdownLinks(): Reference[] {
