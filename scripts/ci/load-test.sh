@@ -103,7 +103,7 @@ slowest=$(awk -F'\t' '$6 > m { m = $6 } END { print m + 0 }' "$WORK/usage.tsv")
 [ "$slowest" -lt 30000 ] || fail "a container took ${slowest} ms to start (target: under 30 s)"
 
 step "3. a leak in one more container with agent-1's envelope: OOM kill, restart, neighbours untouched"
-mapfile -t agent < <(awk -F'\t' '$1 == "container" && $2 == "minidock-agent-1"' "$WORK/containers.tsv" | tr '\t' '\n' | tail -n +7 | grep -v '^--name=')
+mapfile -t agent < <(cd "$ROOT" && envelope_flags "$STACK" minidock-agent-1 | grep -v '^--name=')
 [ "${#agent[@]}" -gt 0 ] || fail "stack $STACK has no minidock-agent-1"
 agent_limit=$(awk -F'\t' '$1 == "container" && $2 == "minidock-agent-1" { print $6 }' "$WORK/containers.tsv")
 docker run -d --network none --name "$LEAK" "${agent[@]}" --label minidock.replica=leak "$IMAGE" \

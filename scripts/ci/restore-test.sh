@@ -5,9 +5,10 @@
 #  2. builds a tiny image with `docker import` of a busybox-static rootfs (apt package busybox-static)
 #  3. fills a docker volume with known data: several owners, a 0600 file of uid 1000, a Redis-style AOF
 #     directory, a 1 MiB random file, a symlink, an empty dir, a name with spaces
-#  4. archives it exactly as minidock's backup container is hardened (read-only rootfs, cap-drop ALL +
-#     DAC_OVERRIDE only, no-new-privileges, root, source mounted read-only at /backup/<volume>), and shows that
-#     WITHOUT DAC_OVERRIDE the same archive step fails on the 0600 file
+#  4. archives it inside the backup container's own envelope, as the program declares it (tools/dockerRun.ts:
+#     read-only rootfs, cap-drop ALL + DAC_OVERRIDE only, no-new-privileges, root, its memory limit; source mounted
+#     read-only at /backup/<volume>), and shows that WITHOUT DAC_OVERRIDE the same archive step fails on the
+#     0600 file
 #  5. runs the backup container's real entrypoint (lib/backup/scripts.ts) with a stand-in offen binary and a netcat
 #     "Pushgateway", and checks what it pushes; checks that a new volume mounted at the postgres image's data path
 #     takes that path's owner (why the pg_dump sidecar dumps there), and that elsewhere uid 70 could not write
@@ -93,8 +94,19 @@ run -v "$SRC:/data" -- '
 manifest "$SRC" > "$WORK/before.txt"
 [ "$(wc -l < "$WORK/before.txt")" -ge 12 ] || fail "test data incomplete: $(cat "$WORK/before.txt")"
 
-# The backup container's hardening (lib/backup/plan.ts + lib/defaults.ts), minus its network.
-HARDENED=(--read-only --tmpfs /var/lock --tmpfs /backup --cap-drop ALL --security-opt no-new-privileges:true --user 0:0 --memory 64m)
+# The backup container's envelope as the program declares it for the mini (tools/dockerRun.ts), minus its name and
+# restart policy (these runs are --rm). The capabilities it adds back are kept apart, to show each one is needed.
+HARDENED=()
+PROGRAM_CAPS=()
+while IFS= read -r flag; do
+  case "$flag" in
+    --name=* | --restart=*) ;;
+    --cap-add=*) PROGRAM_CAPS+=("$flag") ;;
+    *) HARDENED+=("$flag") ;;
+  esac
+done < <(cd "$ROOT" && envelope_flags mini minidock-backup-1)
+printf '%s\n' "${HARDENED[@]}" | grep -qx -- '--cap-drop=ALL' || fail "the backup container's envelope lacks --cap-drop=ALL: ${HARDENED[*]}"
+[ "${PROGRAM_CAPS[*]}" = "--cap-add=DAC_OVERRIDE" ] || fail "the backup container adds back '${PROGRAM_CAPS[*]}'; this test explains DAC_OVERRIDE only"
 archive_step() { # archive_step NAME volume... : tar of /backup/<volume> into the archive volume, as the backup container sees them
   local name=$1; shift
   local mounts=()
@@ -110,7 +122,7 @@ grep -q "Permission denied" "$WORK/no-cap.err" || fail "expected 'Permission den
 echo "   ok: $(grep -m1 "Permission denied" "$WORK/no-cap.err")"
 
 step "archiving with the backup container's hardening (cap-drop ALL + DAC_OVERRIDE, read-only sources)"
-EXTRA_CAPS=(--cap-add DAC_OVERRIDE)
+EXTRA_CAPS=("${PROGRAM_CAPS[@]}")
 archive_step minidock-ci-files.tar.gz "$SRC"
 run -v "$SRC:/backup/$SRC:ro" -- 'touch /backup/*/should-fail' 2>/dev/null && fail "a read-only source mount was writable"
 echo "   ok: the source mount refuses writes even to root"
@@ -138,9 +150,11 @@ grep -q "stand-in for offen: -foreground" "$WORK/push.txt" || fail "the entrypoi
 echo "   ok: pushed last success = $mtime (the archive's mtime) and 1 archive; offen started with -foreground"
 
 step "a new volume mounted at the postgres image's data path takes its owner, so the sidecar (uid 70) can write"
-run --read-only --user 70:70 --cap-drop ALL -v minidock-ci-newdump:/var/lib/postgresql/data -- 'touch /var/lib/postgresql/data/probe && stat -c "%u:%g %a" /var/lib/postgresql/data' > "$WORK/owner.txt"
+mapfile -t SIDECAR < <(cd "$ROOT" && envelope_flags mini minidock-postgres-pgdump-1 | grep -v -e '^--name=' -e '^--restart=')
+printf '%s\n' "${SIDECAR[@]}" | grep -qx -- '--user=70:70' || fail "the pg_dump sidecar's envelope does not run it as 70:70: ${SIDECAR[*]}"
+run "${SIDECAR[@]}" -v minidock-ci-newdump:/var/lib/postgresql/data -- 'touch /var/lib/postgresql/data/probe && stat -c "%u:%g %a" /var/lib/postgresql/data' > "$WORK/owner.txt"
 [ "$(cat "$WORK/owner.txt")" = "70:70 700" ] || fail "volume root is $(cat "$WORK/owner.txt"), expected 70:70 700 copied from the image"
-if run --read-only --user 70:70 --cap-drop ALL -v minidock-ci-newdump2:/dumps -- 'touch /dumps/probe' 2>/dev/null; then
+if run "${SIDECAR[@]}" -v minidock-ci-newdump2:/dumps -- 'touch /dumps/probe' 2>/dev/null; then
   fail "uid 70 could write a new volume at a path the image lacks: the data-path choice would be unnecessary"
 fi
 echo "   ok: owner copied (70:70 700); at a path the image lacks the volume is root's and uid 70 cannot write"

@@ -40,3 +40,12 @@ busybox_rootfs() {
 docker_import() {
   tar -C "$1" -c . | docker import - "$2" >/dev/null
 }
+
+# envelope_flags STACK CONTAINER: the `docker run` flags of CONTAINER's envelope as the program declares it
+# (tools/dockerRun.ts: limits, restart, capabilities, security options, root fs, tmpfs, logging, user, labels),
+# one per line. Run from the repository root.
+envelope_flags() {
+  node -r ./tools/register.js tools/dockerRun.ts --stack "$1" |
+    awk -F'\t' -v c="$2" '$1 == "container" && $2 == c { for (i = 7; i <= NF; i++) print $i; found = 1 }
+      END { if (!found) { print "no container " c " in the stack" > "/dev/stderr"; exit 1 } }'
+}
