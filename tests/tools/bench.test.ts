@@ -1,13 +1,13 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { BenchRow, benchStack, benchTable, linearityRatio, marginal } from "../../tools/bench";
 import { loadStack, resolveTarget } from "../../tools/stackRun";
+import { tempDir } from "../support/tmp";
 
 /** The bench's generated stacks and its arithmetic; the timing itself is `npm run bench` (too slow for jest). */
 test("generated stacks are valid configs spread over two hosts, within both budgets", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "minidock-bench-test-"));
+  const dir = tempDir("minidock-bench-test-");
   const file = path.join(dir, "Pulumi.bench-1000.yaml");
   fs.writeFileSync(file, stringify(benchStack(1000)));
   const loaded = loadStack(resolveTarget({ config: file }));

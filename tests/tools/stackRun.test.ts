@@ -1,7 +1,7 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { PROJECT_DIR, UsageError, loadStack, parseCli, resolveTarget, shippedStacks, stackNameOf } from "../../tools/stackRun";
+import { tempDir } from "../support/tmp";
 
 /** Argument handling and config loading of the tools, in-process (no program evaluation, nothing mocked). */
 const FIXTURES = path.join(PROJECT_DIR, "tests/fixtures/stacks");
@@ -23,7 +23,7 @@ test("the stack name comes from the file name, or --stack", () => {
   const file = path.join(FIXTURES, "Pulumi.clean.yaml");
   expect(resolveTarget({ config: file }).stack).toBe("clean");
   expect(resolveTarget({ config: file, stack: "other" }).stack).toBe("other");
-  const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "minidock-")), "stack.yaml");
+  const tmp = path.join(tempDir("minidock-"), "stack.yaml");
   fs.copyFileSync(file, tmp);
   expect(() => resolveTarget({ config: tmp })).toThrow(/pass --stack NAME/);
 });

@@ -6,6 +6,7 @@
 import { execFileSync } from "child_process";
 import { DOCKER_STATE_METRICS, TO_METRICS_AWK, dockerStateHealthcheck, dockerStateScript } from "../../../lib/monitoring/dockerState";
 import { hasTool } from "./support";
+import { tempDir } from "../../support/tmp";
 
 const INSPECT = [
   "/minidock-postgres-1|postgres|mini|workload|true|healthy|0|false",
@@ -66,9 +67,8 @@ const hasBusybox = (() => {
 test("end to end in dash: stub docker answers, the script pushes Prometheus text to the Pushgateway URL", () => {
   // Stubs on PATH stand in for the docker CLI (no daemon here), wget (no Pushgateway) and sleep (stops the loop).
   const fs = jest.requireActual("fs") as typeof import("fs");
-  const os = jest.requireActual("os") as typeof import("os");
   const path = jest.requireActual("path") as typeof import("path");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "docker-state-"));
+  const dir = tempDir("docker-state-");
   const bin = path.join(dir, "bin");
   fs.mkdirSync(bin);
   const stub = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });

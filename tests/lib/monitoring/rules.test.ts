@@ -5,12 +5,12 @@
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { WATCHDOG } from "../../../lib/monitoring/context";
 import { ALERT_NAMES, alertRules, recordingRules, rulesFile } from "../../../lib/monitoring/rules";
 import { hasTool, testContext } from "./support";
+import { tempDir } from "../../support/tmp";
 
 const hasPromtool = hasTool("promtool");
 
@@ -75,7 +75,7 @@ describe("rules.yml", () => {
   });
 
   (hasPromtool ? test : test.skip)("promtool check rules accepts it (real promtool)", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "minidock-rules-"));
+    const dir = tempDir("minidock-rules-");
     const file = path.join(dir, "rules.yml");
     fs.writeFileSync(file, rulesFile(testContext()));
     expect(() => execFileSync("promtool", ["check", "rules", file], { stdio: "pipe" })).not.toThrow();

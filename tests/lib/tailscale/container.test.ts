@@ -3,14 +3,13 @@
  * contract. Nothing is mocked.
  */
 import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { resolveStackConfig } from "../../../lib/config/resolve";
 import { ENTRYPOINT_SCRIPT, HEALTHCHECK, SERVE_CONFIG_PATH, serveConfig, servedOn, tailscaleSpec } from "../../../lib/tailscale/container";
 import { deviceLookup } from "../../../components/tailnet";
 import { toRawStackConfig } from "../../../tools/offline/stackFile";
 import { baseConfig, toConfigValues } from "../../support/configs";
+import { tempDir } from "../../support/tmp";
 
 function stack(serve: Record<string, unknown>[]) {
   const s: Record<string, unknown> & ReturnType<typeof baseConfig> = baseConfig();
@@ -53,14 +52,13 @@ test("the spec: platform tier, userspace, read-only root, no ports, no capabilit
 
 test("the entrypoint writes the serve config without expanding it, then hands over to containerboot (run with sh)", () => {
   // The real script, with the file and containerboot swapped for a temp file and `cat`: sh and printf are real.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ts-entry-"));
+  const dir = tempDir("ts-entry-");
   const file = path.join(dir, "serve.json");
   const script = ENTRYPOINT_SCRIPT.replace(SERVE_CONFIG_PATH, file).replace("/usr/local/bin/containerboot", `cat ${file}`);
   const config = JSON.stringify(serveConfig(servedOn(stack([{ service: "web", port: 8080 }]), "mini")));
   const out = execFileSync("/bin/sh", ["-c", script], { env: { MINIDOCK_SERVE_CONFIG: config, TS_CERT_DOMAIN: "expanded-by-mistake" } }).toString();
   expect(out).toBe(config);
   expect(out).toContain("${TS_CERT_DOMAIN}:443");
-  fs.rmSync(dir, { recursive: true });
 });
 
 test("deviceLookup: a full MagicDNS name by name, a short one by hostname, an IP address not at all", () => {
