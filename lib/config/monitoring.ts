@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isPinned } from "../images";
+import { PORTS } from "../monitoring/context";
 import { describeValue } from "./errors";
 import { NetworkConfig } from "./hosts";
 import { port, positiveInt, resourceName } from "./primitives";
@@ -177,6 +178,19 @@ export function enabledComponents(m: MonitoringConfig): MonitoringComponent[] {
  */
 export function monitoringNetwork(m: Pick<MonitoringConfig, "network">, networks: Record<string, NetworkConfig>): string | undefined {
   return m.network ?? Object.entries(networks).find(([, n]) => !n.internal)?.[0];
+}
+
+/**
+ * minidock's own services that `tailscale.serve` may name: Grafana, the one meant for people. It runs on every
+ * host, on the monitoring network, listening on its own port inside the container.
+ */
+export function servablePlatformServices(
+  m: MonitoringConfig,
+  networks: Record<string, NetworkConfig>,
+): { name: string; port: number; network: string }[] {
+  const network = monitoringNetwork(m, networks);
+  if (!m.enabled || !m.grafana.enabled || network === undefined) return [];
+  return [{ name: "grafana", port: PORTS.grafana, network }];
 }
 
 /** Cross-checks against the rest of the stack: secrets, the network. Called from resolve.ts. */

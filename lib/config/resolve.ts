@@ -3,7 +3,7 @@ import { checkBackupRefs } from "./backup";
 import { Tier } from "../naming";
 import { describeValue } from "./errors";
 import { ColimaConfig, HostConfig, NetworkConfig, colimaSchema } from "./hosts";
-import { checkMonitoring } from "./monitoring";
+import { checkMonitoring, servablePlatformServices } from "./monitoring";
 import { checkContainerNameRefs, placeServices } from "./references";
 import { CheckContext, checkSecretRef } from "./secrets";
 import { ServiceConfig, serviceSchema } from "./services";
@@ -151,6 +151,7 @@ export function resolveStackConfig(stack: string, raw: RawStackConfig): StackCon
     tailscale: parsed.tailscale,
     hosts: parsed.hosts,
     serviceHosts: Object.fromEntries(Object.entries(parsed.services).map(([n, svc]) => [n, svc.host ?? Object.keys(parsed.hosts)[0]])),
+    platformServices: servablePlatformServices(parsed.monitoring, parsed.networks),
     networks: parsed.networks,
   }, problems);
   if (problems.length > 0) throw new ConfigError(problems, [...ctx.missingSecrets]);

@@ -160,6 +160,8 @@ export interface TailscaleCheckInput {
   hosts: Record<string, { ssh?: string; sshPort: number }>;
   /** service name → the host it runs on. */
   serviceHosts: Record<string, string>;
+  /** minidock's own services that may be served (they run on every host) and the port each listens on. */
+  platformServices: { name: string; port: number }[];
   networks: Record<string, { internal: boolean }>;
 }
 
@@ -172,7 +174,9 @@ export function checkTailscale(input: TailscaleCheckInput, problems: string[]): 
   if (!ts.enabled) return;
   const groups = Object.keys(ts.groups);
   const declared = `(declared: ${groups.join(", ") || "none"})`;
-  const services = Object.keys(input.serviceHosts);
+  const platform = new Map(input.platformServices.map((p) => [p.name, p]));
+  const services = [...Object.keys(input.serviceHosts), ...[...platform.keys()].filter((p) => !(p in input.serviceHosts))];
+  const remoteHosts = Object.keys(input.hosts).filter((h) => input.hosts[h].ssh !== undefined);
   const checkGroup = (at: string, g: string) => {
     if (!groups.includes(g)) problems.push(`${at}: unknown group ${describeValue(g)} ${declared}`);
   };
@@ -186,19 +190,28 @@ export function checkTailscale(input: TailscaleCheckInput, problems: string[]): 
   const byHostPort = new Map<string, number>();
   ts.serve.forEach((s, i) => {
     const at = `tailscale.serve.${i}`;
-    const host = input.serviceHosts[s.service];
-    if (host === undefined) {
-      problems.push(`${at}.service: unknown service ${describeValue(s.service)} (declared services: ${services.join(", ") || "none"})`);
+    const own = platform.get(s.service);
+    let hosts: string[];
+    if (s.service in input.serviceHosts) {
+      hosts = [input.serviceHosts[s.service]];
+      if (input.hosts[hosts[0]]?.ssh === undefined) {
+        problems.push(`${at}.service: ${s.service} runs on host ${hosts[0]}, which is not reached over ssh and gets no Tailscale container`);
+      }
+    } else if (own) {
+      // minidock's own service runs on every host, so it is served by every mini's Tailscale container.
+      hosts = remoteHosts;
+      if (s.port !== own.port) problems.push(`${at}.port: ${s.service} listens on ${own.port} inside its container, got ${s.port}`);
+    } else {
+      problems.push(`${at}.service: unknown service ${describeValue(s.service)} (known services: ${services.join(", ") || "none"})`);
       return;
     }
-    if (input.hosts[host]?.ssh === undefined) {
-      problems.push(`${at}.service: ${s.service} runs on host ${host}, which is not reached over ssh and gets no Tailscale container`);
+    for (const host of hosts) {
+      const key = `${host}:${tailnetPortOf(s)}`;
+      const first = byHostPort.get(key);
+      if (first !== undefined) {
+        problems.push(`${at}.tailnetPort: port ${tailnetPortOf(s)} on host ${host} is already served by tailscale.serve.${first}; set a different tailnetPort`);
+      } else byHostPort.set(key, i);
     }
-    const key = `${host}:${tailnetPortOf(s)}`;
-    const first = byHostPort.get(key);
-    if (first !== undefined) {
-      problems.push(`${at}.tailnetPort: port ${tailnetPortOf(s)} on host ${host} is already served by tailscale.serve.${first}; set a different tailnetPort`);
-    } else byHostPort.set(key, i);
   });
 
   if (ts.access.length === 0) {
@@ -209,7 +222,7 @@ export function checkTailscale(input: TailscaleCheckInput, problems: string[]): 
     a.services.forEach((svc, j) => {
       const at = `tailscale.access.${i}.services.${j}`;
       if (!services.includes(svc)) {
-        problems.push(`${at}: unknown service ${describeValue(svc)} (declared services: ${services.join(", ") || "none"})`);
+        problems.push(`${at}: unknown service ${describeValue(svc)} (known services: ${services.join(", ") || "none"})`);
       } else if (!served.has(svc)) {
         problems.push(`${at}: ${svc} is not in tailscale.serve, so it has no port on the tailnet; add { service: ${svc}, port: <its port> } there`);
       }

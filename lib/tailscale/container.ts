@@ -1,4 +1,5 @@
 import { ResolvedHost, ResolvedService, StackConfig } from "../config/resolve";
+import { servablePlatformServices } from "../config/monitoring";
 import { ServeEntry, tailnetPortOf } from "../config/tailscale";
 import { platformServiceSpec } from "../platform";
 
@@ -32,14 +33,18 @@ export const HEALTHCHECK = ["CMD-SHELL", `tailscale --socket=${SOCKET} status --
 
 export interface ServedService {
   entry: ServeEntry;
-  service: ResolvedService;
+  /** The networks the served service listens on: the Tailscale container joins them to reach it. */
+  networks: string[];
 }
 
-/** Which served services run on this host. */
+/** Which served services run on this (remote) host: config services placed here, and minidock's own (Grafana). */
 export function servedOn(config: StackConfig, host: string): ServedService[] {
+  const own = new Map(servablePlatformServices(config.monitoring, config.networks).map((p) => [p.name, p]));
   return config.tailscale.serve.flatMap((entry) => {
-    const service = config.services.find((s) => s.name === entry.service && s.host === host);
-    return service ? [{ entry, service }] : [];
+    const service = config.services.find((s) => s.name === entry.service);
+    if (service) return service.host === host ? [{ entry, networks: service.networks }] : [];
+    const platform = own.get(entry.service);
+    return platform ? [{ entry, networks: [platform.network] }] : [];
   });
 }
 
@@ -75,7 +80,7 @@ export function tailscaleSpec(config: StackConfig, host: ResolvedHost): Resolved
   const served = servedOn(config, host.name);
   const outbound = outboundNetwork(config) ?? Object.keys(config.networks)[0];
   // The outbound network first (it is the container's network mode), then every network a served service is on.
-  const networks = [...new Set([outbound, ...served.flatMap((s) => s.service.networks)])];
+  const networks = [...new Set([outbound, ...served.flatMap((s) => s.networks)])];
   return platformServiceSpec(TAILSCALE_SERVICE, host.name, networks, config, {
     image: ts.container.image,
     memoryMb: ts.container.memoryMb,

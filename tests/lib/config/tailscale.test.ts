@@ -55,7 +55,7 @@ test("a disabled model is not cross-checked (it can be prepared before it is swi
 test.each([
   ["unknown group in access", { access: [{ group: "ops", ports: [22] }] }, 'tailscale.access.0.group: unknown group "ops" (declared: admins, devs)'],
   ["unknown service in access", { access: [{ group: "admins", ports: [22] }, { group: "devs", services: ["mysql"] }] },
-    'tailscale.access.1.services.0: unknown service "mysql" (declared services: postgres, agent)'],
+    'tailscale.access.1.services.0: unknown service "mysql" (known services: postgres, agent)'],
   ["accessed service not served", { serve: [] }, "tailscale.access.1.services.0: postgres is not in tailscale.serve"],
   ["unknown served service", { serve: [{ service: "grafana", port: 3000 }] }, 'tailscale.serve.0.service: unknown service "grafana"'],
   ["two services on one tailnet port of a host", { serve: [{ service: "postgres", port: 5432, protocol: "tcp" }, { service: "postgres", port: 5433, tailnetPort: 5432 }] },
@@ -97,4 +97,46 @@ test("serving a service of a host that is not reached over ssh is refused (no Ta
     message = (e as Error).message;
   }
   expect(message).toContain("tailscale.serve.0.service: postgres runs on host local, which is not reached over ssh and gets no Tailscale container");
+});
+
+describe("serving minidock's own Grafana, which runs on every mini", () => {
+  function problemsWith(ts: Record<string, unknown>, grafana: Record<string, unknown> = {}): string[] {
+    try {
+      resolveStackConfig("test", toRawStackConfig(toConfigValues({ ...baseConfig(), monitoring: { enabled: true, grafana }, tailscale: ts })));
+      return [];
+    } catch (e) {
+      if (e instanceof ConfigError) return e.problems;
+      throw e;
+    }
+  }
+  const served = (serve: Record<string, unknown>[]) => ({
+    ...tailscale(),
+    access: [{ group: "admins", ports: [22], services: ["grafana"] }, { group: "devs", services: ["postgres"] }],
+    serve: [{ service: "postgres", port: 5432, protocol: "tcp" }, ...serve],
+  });
+
+  test("accepted when monitoring runs Grafana, and a group may be granted it", () => {
+    expect(problemsWith(served([{ service: "grafana", port: 3000 }]))).toEqual([]);
+  });
+
+  test("refused when Grafana is switched off: then there is no such service", () => {
+    expect(problemsWith(served([{ service: "grafana", port: 3000 }]), { enabled: false })).toEqual([
+      'tailscale.serve.1.service: unknown service "grafana" (known services: postgres, agent)',
+      "tailscale.access.0.services.0: unknown service \"grafana\" (known services: postgres, agent)",
+    ]);
+  });
+
+  test("the port must be the one Grafana listens on inside its container, not the published one", () => {
+    expect(problemsWith(served([{ service: "grafana", port: 3001 }]), { port: 3001 })).toEqual([
+      "tailscale.serve.1.port: grafana listens on 3000 inside its container, got 3001",
+    ]);
+  });
+
+  test("it takes its tailnet port on every mini, so a service on any mini cannot take it too", () => {
+    // agent runs on mini2; Grafana is served on mini and mini2, both on 443.
+    const ts = served([{ service: "grafana", port: 3000 }, { service: "agent", port: 8080 }]);
+    expect(problemsWith(ts)).toEqual([
+      "tailscale.serve.2.tailnetPort: port 443 on host mini2 is already served by tailscale.serve.1; set a different tailnetPort",
+    ]);
+  });
 });

@@ -66,3 +66,24 @@ test("deviceLookup: a full MagicDNS name by name, a short one by hostname, an IP
   expect(deviceLookup("dev@mac-mini")).toEqual({ hostname: "mac-mini" });
   expect(deviceLookup("dev@100.101.102.103")).toBeUndefined();
 });
+
+test("Grafana, minidock's own, is served on every mini: proxied to its alias, the container joins its network", () => {
+  const s: Record<string, unknown> & ReturnType<typeof baseConfig> = baseConfig();
+  s.networks = { data: { internal: true }, edge: {}, ops: {} };
+  s.monitoring = { enabled: true, network: "ops" };
+  s.tailscale = {
+    enabled: true,
+    groups: { admins: ["alice@example.com"] },
+    access: [{ group: "admins", ports: [22], services: ["grafana"] }],
+    serve: [{ service: "grafana", port: 3000 }],
+  };
+  const cfg = resolveStackConfig("test", toRawStackConfig(toConfigValues(s)));
+  for (const host of cfg.hosts) {
+    expect(serveConfig(servedOn(cfg, host.name))).toEqual({
+      TCP: { "443": { HTTPS: true } },
+      Web: { "${TS_CERT_DOMAIN}:443": { Handlers: { "/": { Proxy: "http://grafana:3000" } } } },
+      AllowFunnel: { "${TS_CERT_DOMAIN}:443": false },
+    });
+    expect(tailscaleSpec(cfg, host).networks).toEqual(["edge", "ops"]);
+  }
+});
