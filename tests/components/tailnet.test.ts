@@ -154,11 +154,15 @@ test("the shipped local stack has no Tailscale resource at all", async () => {
   expect(ev.resources.filter((r) => r.name.includes("tailscale"))).toEqual([]);
 });
 
-test("the shipped mini stack: one Tailscale container forwarding postgres, and an ACL that passes the rules", async () => {
+test("the shipped mini stack: one Tailscale container forwarding postgres and serving Grafana, and an ACL that passes the rules", async () => {
   const ev = await evaluateShipped("mini");
   expect(ev.error).toBeUndefined();
   const c = ofType(ev, T.container).find((r) => r.name === "mini.tailscale-1")!;
-  expect(JSON.parse(envOf(c).MINIDOCK_SERVE_CONFIG)).toEqual({ TCP: { "5432": { TCPForward: "postgres:5432" } } });
+  expect(JSON.parse(envOf(c).MINIDOCK_SERVE_CONFIG)).toEqual({
+    TCP: { "5432": { TCPForward: "postgres:5432" }, "443": { HTTPS: true } },
+    Web: { "${TS_CERT_DOMAIN}:443": { Handlers: { "/": { Proxy: "http://grafana:3000" } } } },
+    AllowFunnel: { "${TS_CERT_DOMAIN}:443": false },
+  });
   expect(ofType(ev, T.acl)).toHaveLength(1);
   const { runPolicies } = await import("../../tools/offline/policyRuntime");
   const { allPolicies } = await import("../../policies/rules");
