@@ -16,12 +16,18 @@ export interface PlacedService {
   networkMode?: string;
 }
 
+/**
+ * Where each service runs and which networks it joins, defaults applied. A service on an undeclared host or network
+ * is left out: that is already a problem of its own, and guessing its place would only add noise.
+ */
 export function placeServices(
   services: Record<string, Pick<ServiceConfig, "host" | "networks" | "replicas" | "env" | "unsafe">>,
   hostNames: string[],
   networkNames: string[],
 ): Record<string, PlacedService> {
-  return Object.fromEntries(Object.entries(services).map(([name, s]) => [name, {
+  const declared = ([, s]: [string, Pick<ServiceConfig, "host" | "networks">]) =>
+    (s.host === undefined || hostNames.includes(s.host)) && (s.networks ?? []).every((n) => networkNames.includes(n));
+  return Object.fromEntries(Object.entries(services).filter(declared).map(([name, s]) => [name, {
     host: s.host ?? hostNames[0],
     networks: s.unsafe.networkMode ? [] : (s.networks ?? networkNames.slice(0, 1)),
     replicas: s.replicas,

@@ -86,3 +86,12 @@ test("host networking is on no Docker network: its container names neither resol
       "services.postgres (networks: data); put both on a common network",
   ]);
 });
+
+test("a service on an undeclared host or network is not placed, so its own problem is the only one reported", () => {
+  const s = agentTalkingToPostgres();
+  s.services.agent.host = "mini3";
+  expect(problemsOf(s)).toEqual(['services.agent.host: unknown host "mini3" (declared hosts: mini, mini2)']);
+  const t = agentTalkingToPostgres();
+  t.services.agent.networks = ["dta"];
+  expect(problemsOf(t)).toEqual(['services.agent.networks.0: unknown network "dta" (declared networks: data, edge)']);
+});
