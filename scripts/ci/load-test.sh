@@ -37,9 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for tool in dockerd docker promtool; do command -v "$tool" >/dev/null || fail "$tool is not installed (apt: docker.io prometheus)"; done
-[ -x /bin/busybox ] || fail "/bin/busybox is missing (apt package busybox-static)"
-[ "$(id -u)" = 0 ] || fail "run as root: it starts its own dockerd"
+check_engine_prereqs promtool || fail "prerequisites missing (apt: docker.io busybox-static prometheus)"
 
 step "the containers of stack $STACK and their docker run flags, from the program (tools/dockerRun.ts)"
 (cd "$ROOT" && node -r ./tools/register.js tools/dockerRun.ts --stack "$STACK") > "$WORK/containers.tsv"

@@ -48,9 +48,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for tool in dockerd docker gpg; do command -v "$tool" >/dev/null || fail "$tool is not installed (apt: docker.io gnupg)"; done
-[ -x /bin/busybox ] || fail "/bin/busybox is missing (apt package busybox-static)"
-[ "$(id -u)" = 0 ] || fail "run as root: it starts its own dockerd"
+check_engine_prereqs gpg || fail "prerequisites missing (apt: docker.io busybox-static gnupg)"
 
 step "starting a private dockerd"
 start_private_dockerd "$WORK" || fail "dockerd did not come up"

@@ -2,6 +2,17 @@
 # A private Docker engine for the CI checks that need one (restore-test.sh, load-test.sh), and a busybox image
 # made without a registry. Sourced, not run. Needs root, Debian's docker.io and busybox-static.
 
+# check_engine_prereqs TOOL...: dockerd, docker and the given tools are installed, busybox-static is there, and we
+# run as root (a private dockerd needs it). Prints what is missing; .ci/run's apt-get line installs all of it.
+check_engine_prereqs() {
+  local tool
+  for tool in dockerd docker "$@"; do
+    command -v "$tool" >/dev/null || { echo "$tool is not installed" >&2; return 1; }
+  done
+  [ -x /bin/busybox ] || { echo "/bin/busybox is missing (apt package busybox-static)" >&2; return 1; }
+  [ "$(id -u)" = 0 ] || { echo "run as root: it starts its own dockerd" >&2; return 1; }
+}
+
 # start_private_dockerd WORK: a dockerd with its own socket and data root under WORK (no iptables, no bridge:
 # nothing here needs a network). Exports DOCKER_HOST and sets DOCKERD_PID; fails if it is not up in 30 s.
 start_private_dockerd() {
