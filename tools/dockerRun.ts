@@ -11,19 +11,16 @@
 import { LABEL, fromLabelList } from "../lib/naming";
 import { CONTAINER_TYPE } from "./budgetReport";
 import { dockerRunFlags } from "./dockerRunFlags";
-import { evaluate, loadStack, parseCli, relativeToCwd, resolveTarget, runMain } from "./stackRun";
+import { evaluate, loadStack, oneStackTarget, parseCli, runMain, validStack } from "./stackRun";
 
 const USAGE = "node -r ./tools/register.js tools/dockerRun.ts [--stack NAME | --config FILE]   (default stack: mini)";
 
 async function main(argv: string[]): Promise<number> {
   const opts = parseCli(argv, ["config"]);
-  const target = resolveTarget({ stack: opts.config === undefined ? (opts.stack ?? "mini") : opts.stack, config: opts.config });
-  const loaded = loadStack(target);
-  const ev = loaded.configError ? undefined : await evaluate(loaded);
-  if (!ev || loaded.configError || !loaded.resolved) {
-    console.error(`${relativeToCwd(target.file)}: ${loaded.configError?.message ?? "invalid stack config"}`);
-    return 1;
-  }
+  const valid = validStack(loadStack(oneStackTarget(opts)));
+  const ev = valid && (await evaluate(valid));
+  const loaded = ev && validStack(valid); // the program can still refuse the config (platform checks)
+  if (!ev || !loaded) return 1;
   const lines = loaded.resolved.hosts.map((h) => ["host", h.name, h.memoryMb, h.reserveMb].join("\t"));
   for (const c of ev.resources.filter((r) => r.type === CONTAINER_TYPE)) {
     const labels = fromLabelList(c.inputs.labels);

@@ -160,6 +160,19 @@ export async function evaluate(loaded: LoadedStack): Promise<Evaluation> {
   return ev;
 }
 
+/** The stack of a one-stack tool (budget, tailnet:policy, dockerRun): --config FILE, else --stack NAME, else mini. */
+export function oneStackTarget(opts: Pick<CliOptions, "stack" | "config">): StackTarget {
+  // The mini is the stack users deploy, so it is what these tools describe unless told otherwise.
+  return resolveTarget({ stack: opts.config === undefined ? (opts.stack ?? "mini") : opts.stack, config: opts.config });
+}
+
+/** A loaded stack whose config is valid; otherwise its problems are printed and the answer is undefined. */
+export function validStack(loaded: LoadedStack): (LoadedStack & { resolved: StackConfig }) | undefined {
+  if (!loaded.configError && loaded.resolved) return loaded as LoadedStack & { resolved: StackConfig };
+  console.error(`${relativeToCwd(loaded.target.file)}: ${loaded.configError?.message ?? "invalid stack config"}`);
+  return undefined;
+}
+
 export const REDACTED = "[secret]";
 
 /** Replaces every occurrence of a secret value inside strings, at any depth. */

@@ -5,18 +5,15 @@
  * mode. Exit 1 when the config is invalid or Tailscale is not enabled on the stack, 2 on wrong usage.
  */
 import { buildPolicyFile, renderPolicyFile } from "../lib/tailscale/acl";
-import { loadStack, parseCli, relativeToCwd, resolveTarget, runMain } from "./stackRun";
+import { loadStack, oneStackTarget, parseCli, relativeToCwd, runMain, validStack } from "./stackRun";
 
 const USAGE = "npm run tailnet:policy -- [--stack NAME | --config FILE]   (default stack: mini)";
 
 export async function main(argv: string[]): Promise<number> {
   const opts = parseCli(argv, ["config"]);
-  const target = resolveTarget({ stack: opts.config === undefined ? (opts.stack ?? "mini") : opts.stack, config: opts.config });
-  const loaded = loadStack(target);
-  if (loaded.configError || !loaded.resolved) {
-    console.error(`${relativeToCwd(target.file)}: ${loaded.configError?.message ?? "invalid stack config"}`);
-    return 1;
-  }
+  const target = oneStackTarget(opts);
+  const loaded = validStack(loadStack(target));
+  if (!loaded) return 1;
   if (!loaded.resolved.tailscale.enabled) {
     console.error(`${relativeToCwd(target.file)}: minidock:tailscale is not enabled on stack ${target.stack}; there is no policy file`);
     return 1;
