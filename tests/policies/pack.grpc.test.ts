@@ -64,6 +64,26 @@ function providerOf(r: RecordedResource, all: RecordedResource[]) {
   return msg;
 }
 
+/** Fills an AnalyzeRequest or an AnalyzerResource (the same fields) with a recorded resource, as the engine does. */
+interface ResourceMessage {
+  setType(v: string): void;
+  setUrn(v: string): void;
+  setName(v: string): void;
+  setProperties(v: unknown): void;
+  setOptions(v: unknown): void;
+  setProvider(v: unknown): void;
+}
+function withResource<M extends ResourceMessage>(msg: M, r: RecordedResource, all: RecordedResource[]): M {
+  msg.setType(r.type);
+  msg.setUrn(r.urn);
+  msg.setName(r.name);
+  msg.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(r.inputs))));
+  msg.setOptions(options());
+  const p = providerOf(r, all);
+  if (p) msg.setProvider(p);
+  return msg;
+}
+
 describe("the served pack answers like the offline mirror", () => {
   let server: ChildProcess;
   let client: grpc.Client;
@@ -104,29 +124,9 @@ describe("the served pack answers like the offline mirror", () => {
         if (n.getReason().startsWith("exempt: ")) servedNotApplicable.push(`${n.getPolicyName()} ${urn} ${n.getReason()}`);
       }
     };
-    for (const r of all) {
-      const a = new analyzerPb.AnalyzeRequest();
-      a.setType(r.type);
-      a.setUrn(r.urn);
-      a.setName(r.name);
-      a.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(r.inputs))));
-      a.setOptions(options());
-      const p = providerOf(r, all);
-      if (p) a.setProvider(p);
-      collect(await call(client, "analyze", a), r.urn);
-    }
+    for (const r of all) collect(await call(client, "analyze", withResource(new analyzerPb.AnalyzeRequest(), r, all)), r.urn);
     const s = new analyzerPb.AnalyzeStackRequest();
-    s.setResourcesList(all.map((r) => {
-      const m = new analyzerPb.AnalyzerResource();
-      m.setType(r.type);
-      m.setUrn(r.urn);
-      m.setName(r.name);
-      m.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(r.inputs))));
-      m.setOptions(options());
-      const p = providerOf(r, all);
-      if (p) m.setProvider(p);
-      return m;
-    }));
+    s.setResourcesList(all.map((r) => withResource(new analyzerPb.AnalyzerResource(), r, all)));
     collect(await call(client, "analyzeStack", s));
   }, 60000);
 
