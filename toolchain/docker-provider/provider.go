@@ -1,0 +1,51 @@
+// Package dockerprovider maps the upstream Terraform docker provider onto the token and property names of the
+// @pulumi/docker SDK, for the bridge to serve as pulumi-resource-docker.
+//
+// The official plugin's Go module (pulumi/pulumi-docker/provider) is not served by the Go module proxy that
+// this project's machines reach, so scripts/toolchain.sh builds the same layering from what is served: the
+// Terraform bridge, Pulumi's fork of the plugin SDK, and kreuzwerker/terraform-provider-docker. Only the
+// SDKv2 half of the upstream is bridged: it holds every resource the SDK exposes as a Terraform resource
+// (Container, Network, Volume, RemoteImage, ...). The SDK's buildx `Image` resource is native code of the
+// official plugin and is not available from this build; minidock does not use it.
+package dockerprovider
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-terraform-bridge/v3/pkg/tfbridge"
+	"github.com/pulumi/pulumi-terraform-bridge/v3/pkg/tfbridge/tokens"
+	shimv2 "github.com/pulumi/pulumi-terraform-bridge/v3/pkg/tfshim/sdk-v2"
+
+	upstream "github.com/terraform-providers/terraform-provider-docker/shim"
+)
+
+// Version is the @pulumi/docker SDK version in package-lock.json; the SDK asks the engine for exactly this
+// plugin version, so the build reports it.
+const Version = "5.2.0"
+
+// Provider returns the bridge's description of the provider.
+func Provider() tfbridge.ProviderInfo {
+	prov := tfbridge.ProviderInfo{
+		P:           shimv2.NewProvider(upstream.NewProvider()),
+		Name:        "docker",
+		Version:     Version,
+		DisplayName: "Docker",
+		Publisher:   "Pulumi",
+		License:     "Apache-2.0",
+		Repository:  "https://github.com/pulumi/pulumi-docker",
+		GitHubOrg:   "kreuzwerker",
+		// The SDK names Terraform's docker_image RemoteImage: "Image" is the official plugin's native buildx
+		// resource.
+		Resources: map[string]*tfbridge.ResourceInfo{
+			"docker_image": {Tok: "docker:index/remoteImage:RemoteImage"},
+		},
+		DataSources: map[string]*tfbridge.DataSourceInfo{
+			"docker_image": {Tok: "docker:index/getRemoteImage:getRemoteImage"},
+		},
+	}
+	// Every other resource gets the standard token: docker_container -> docker:index/container:Container.
+	if err := prov.ComputeTokens(tokens.SingleModule("docker_", "index", tokens.MakeStandard("docker"))); err != nil {
+		panic(fmt.Sprintf("computing docker tokens: %v", err))
+	}
+	return prov
+}
