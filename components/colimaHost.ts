@@ -22,8 +22,9 @@ export interface ColimaHostArgs {
  * on this component, so one `pulumi up` converges a fresh mini.
  *
  * Re-runs: a changed value or script changes a command's `create`/`stdin`, which re-runs it as an update.
- * `triggers` is deliberately not used: it forces a replacement, and replacing the start command would run its
- * delete (stop) after the new start. Destroy stops the VM only with colima.stopOnDestroy (it holds every volume).
+ * `triggers` is deliberately not used: with no `update` command it forces a replacement (the SDK marks it
+ * replaceOnChanges), and replacing the start command would run its delete (stop) after the new start.
+ * Destroy stops the VM only with colima.stopOnDestroy (it holds every volume).
  */
 export class ColimaHost extends pulumi.ComponentResource {
   public readonly ready: pulumi.Output<string>;
@@ -63,6 +64,8 @@ export class ColimaHost extends pulumi.ComponentResource {
         connection,
         create: remoteCommand(vars),
         stdin: scriptText(script),
+        // 1.x sends the last stdout/stderr as PULUMI_COMMAND_* env: no script reads them, macOS sshd refuses them.
+        addPreviousOutputInEnv: false,
         ...(extra.delete === undefined ? {} : { delete: extra.delete }),
       }, { parent: this, dependsOn: extra.dependsOn });
 

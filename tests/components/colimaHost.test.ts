@@ -76,7 +76,10 @@ describe("two minis", () => {
 
   test("connections come from each host's ssh target; the key only where a secret names one", () => {
     const conn = (n: string) => byName(ev, n).inputs.connection as Record<string, unknown>;
-    expect(conn("mini-colima-check")).toEqual({ host: "mac-mini.example.ts.net", user: "dev", port: 22 });
+    // dialErrorLimit and perDialTimeout are the defaults @pulumi/command 1.x fills into every connection.
+    expect(conn("mini-colima-check")).toEqual({
+      host: "mac-mini.example.ts.net", user: "dev", port: 22, dialErrorLimit: 10, perDialTimeout: 15,
+    });
     expect(conn("mini2-colima-check")).toMatchObject({ host: "mini-2.example.ts.net", user: "ops", port: 22 });
     expect(conn("mini2-colima-check").privateKey).toContain("OPENSSH PRIVATE KEY");
     expect(byName(ev, "mini2-colima-check").secretInputs).toContain("connection");
