@@ -1,0 +1,74 @@
+/**
+ * `npm run preview -- --stack NAME | --config FILE [--policy-config FILE] [--json]`: the real `pulumi preview`
+ * with the policy pack, offline.
+ *
+ * The stack runs on a throwaway file backend with placeholder secrets (tools/engine/sandbox.ts): no Pulumi
+ * Cloud, no mini, no Tailscale, and nothing is created. The CLI is an installed one or the one
+ * scripts/toolchain.sh built (tools/engine/toolchain.ts). Compare `npm run check`, which runs the same program
+ * and pack under mocks without any CLI.
+ *
+ * Exit: 0 the preview passed (advisory violations allowed), 1 a mandatory violation or any engine error,
+ * 2 wrong usage or no CLI.
+ */
+import { parseArgs } from "util";
+import { EngineViolation, PreviewResult, isMandatory, realPreview } from "./engine/preview";
+import { ToolchainMissing, findToolchain } from "./engine/toolchain";
+import { UsageError, loadStack, relativeToCwd, resolveTarget, runMain } from "./stackRun";
+
+const USAGE = "npm run preview -- --stack NAME | --config FILE [--policy-config FILE] [--json]";
+
+function describe(v: EngineViolation): string {
+  const name = v.resource ? v.resource.split("::").pop() : "(stack)";
+  return `[${v.enforcementLevel}] ${v.policy} (${name}): ${v.message.split("\n").filter(Boolean).pop() ?? ""}`;
+}
+
+export function summaryLines(r: PreviewResult, toolchainSource: string): string[] {
+  const mandatory = r.violations.filter(isMandatory);
+  const changes = Object.entries(r.changes).map(([op, n]) => `${n} ${op}`).join(", ") || "no changes";
+  const lines = [`preview ${r.stack}: ${r.ok ? "passed" : "FAILED"} in ${(r.durationMs / 1000).toFixed(1)} s (${changes}; CLI from ${toolchainSource})`];
+  if (mandatory.length) lines.push(`${mandatory.length} mandatory violation(s):`, ...mandatory.map((v) => `  ${describe(v)}`));
+  if (r.error && !mandatory.length) lines.push(r.error);
+  return lines;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { stack: { type: "string" }, config: { type: "string" }, "policy-config": { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values.help) {
+    console.log(`usage: ${USAGE}`);
+    return 0;
+  }
+  const target = resolveTarget({ stack: values.stack, config: values.config, policyConfig: values["policy-config"] });
+  const loaded = loadStack(target);
+  if (loaded.configError) {
+    // The program would refuse this config before registering anything; say so without starting the engine.
+    if (values.json) console.log(JSON.stringify({ stack: target.stack, ok: false, errors: loaded.configError.message.split("\n") }, null, 2));
+    else console.error(`${relativeToCwd(target.file)}: ${loaded.configError.message}`);
+    return 1;
+  }
+  let tc;
+  try {
+    tc = findToolchain();
+  } catch (e) {
+    if (e instanceof ToolchainMissing) {
+      console.error(`preview: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (!values.json) console.error(`preview ${target.stack}: pulumi preview --policy-pack policies --policy-pack-config ${relativeToCwd(target.policyConfigFile)} (CLI in ${tc.binDir})`);
+  const result = await realPreview(loaded, tc, { onOutput: values.json ? undefined : (t) => process.stdout.write(t) });
+  if (values.json) console.log(JSON.stringify({ ...result, toolchain: tc.source }, null, 2));
+  else console.error(summaryLines(result, tc.source).join("\n"));
+  return result.ok ? 0 : 1;
+}
+
+if (require.main === module) runMain(USAGE, () => main(process.argv.slice(2)));
