@@ -88,10 +88,12 @@ export const PG_DUMP_HEALTHCHECK = ["CMD-SHELL", `test ! -e ${DUMP_FAILED_MARKER
  * entrypoint) and, when PUSHGATEWAY_URL is set, a loop beside it that pushes the newest local archive's time every
  * minute. offen has no success hook without docker.sock; a local archive is written only by a run that got that
  * far, and the loop re-reads the archive volume itself, so a restart of either container loses nothing.
- * Env: BACKUP_PRUNING_PREFIX, PUSHGATEWAY_URL (optional).
+ * Env: BACKUP_PRUNING_PREFIX, PUSHGATEWAY_URL (optional), PUSH_INTERVAL_SECONDS (optional, default 60: the program
+ * never sets it; scripts/ci/restore-test.sh shortens it so a retry does not outlast the test).
  */
 export const BACKUP_ENTRYPOINT_SCRIPT = `set -u
 if [ -n "\${PUSHGATEWAY_URL:-}" ]; then
+  interval="\${PUSH_INTERVAL_SECONDS:-60}"
   (
     while :; do
       count=0
@@ -109,8 +111,8 @@ if [ -n "\${PUSHGATEWAY_URL:-}" ]; then
         fi
       } > /tmp/minidock-metrics.txt
       wget -q -O /dev/null --header "Content-Type: text/plain" --post-file /tmp/minidock-metrics.txt \\
-        "$PUSHGATEWAY_URL/metrics/job/${BACKUP_METRICS.job}" || echo "minidock: push to $PUSHGATEWAY_URL failed; retrying in 60s" >&2
-      sleep 60
+        "$PUSHGATEWAY_URL/metrics/job/${BACKUP_METRICS.job}" || echo "minidock: push to $PUSHGATEWAY_URL failed; retrying in \${interval}s" >&2
+      sleep "$interval"
     done
   ) &
 fi

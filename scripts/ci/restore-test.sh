@@ -128,14 +128,26 @@ echo "   ok: the source mount refuses writes even to root"
 step "the backup container's entrypoint pushes the newest archive's time (stand-in offen binary and Pushgateway)"
 (cd "$ROOT" && npx ts-node -T -e 'process.stdout.write(require("./lib/backup/scripts").BACKUP_ENTRYPOINT_SCRIPT)') > "$WORK/entry.sh"
 printf '#!/bin/sh\necho "stand-in for offen: $*"\nexec sleep 300\n' > "$WORK/backup-stub" && chmod 755 "$WORK/backup-stub"
-# The request lands in request.txt in one rename, once the client has closed: a reader never sees half of it.
-printf '#!/bin/sh\nprintf "HTTP/1.0 200 OK\\r\\nContent-Length: 0\\r\\n\\r\\n"\ncat > /tmp/request.part\nmv /tmp/request.part /tmp/request.txt\n' > "$WORK/capture.sh" && chmod 755 "$WORK/capture.sh"
+# The stand-in Pushgateway serves every push (nc -ll: one capture.sh per connection); each request lands in
+# request.txt in one rename, once the client has closed: a reader never sees half of one.
+printf '#!/bin/sh\nprintf "HTTP/1.0 200 OK\\r\\nContent-Length: 0\\r\\n\\r\\n"\ncat > /tmp/request.$$\nmv /tmp/request.$$ /tmp/request.txt\n' > "$WORK/capture.sh" && chmod 755 "$WORK/capture.sh"
+# Nothing here guesses how long a step takes: the listener must be accepting connections before the entrypoint
+# starts (else its first push is refused), and the check waits for the push itself (and offen's start), with a
+# generous upper bound. PUSH_INTERVAL_SECONDS=1: should a push fail anyway, the retry comes within the bound.
 # shellcheck disable=SC2016 # runs in the container's sh
 run "${HARDENED[@]}" "${EXTRA_CAPS[@]}" --tmpfs /tmp -e BACKUP_PRUNING_PREFIX=minidock-ci- -e PUSHGATEWAY_URL=http://127.0.0.1:9091 \
+  -e PUSH_INTERVAL_SECONDS=1 \
   -v minidock-ci-archive:/archive:ro -v "$WORK/entry.sh:/entry.sh:ro" -v "$WORK/backup-stub:/usr/bin/backup:ro" -v "$WORK/capture.sh:/capture.sh:ro" -- '
-  nc -l -p 9091 -e /capture.sh &
+  wait_for() { # wait_for SECONDS COMMAND...: until COMMAND succeeds, at most SECONDS
+    end=$(( $(date +%s) + $1 )); shift
+    until "$@"; do [ "$(date +%s)" -lt "$end" ] || return 1; sleep 0.1; done
+  }
+  listening() { netstat -ltn | grep -q ":9091 .*LISTEN"; }
+  pushed() { [ -e /tmp/request.txt ] && grep -q "^stand-in for offen" /tmp/entry.log; }
+  nc -ll -p 9091 -e /capture.sh &
+  wait_for 60 listening || echo "--- the stand-in Pushgateway did not listen on 9091 within 60 s"
   sh /entry.sh > /tmp/entry.log 2>&1 &
-  i=0; while [ ! -s /tmp/request.txt ] && [ "$i" -lt 30 ]; do sleep 1; i=$((i + 1)); done
+  wait_for 180 pushed || echo "--- no push and offen start within 180 s"
   echo "--- entry.log"; cat /tmp/entry.log; echo "--- request"; cat /tmp/request.txt
   echo "--- mtime $(stat -c %Y /archive/minidock-ci-files.tar.gz)"' > "$WORK/push.txt"
 cat "$WORK/push.txt"

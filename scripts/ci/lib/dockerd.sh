@@ -14,25 +14,40 @@ check_engine_prereqs() {
 }
 
 # start_private_dockerd WORK: a dockerd with its own socket and data root under WORK (no iptables, no bridge:
-# nothing here needs a network). Exports DOCKER_HOST and sets DOCKERD_PID; fails if it is not up in 30 s.
+# nothing here needs a network). Exports DOCKER_HOST and sets DOCKERD_PID. Waits until the daemon answers; fails
+# at once if it exits, or if it does not answer in 120 s (a generous bound: it usually takes a second or two).
 start_private_dockerd() {
-  local work=$1
+  local work=$1 deadline
   export DOCKER_HOST="unix://$work/docker.sock"
   dockerd --data-root "$work/root" --exec-root "$work/exec" --pidfile "$work/dockerd.pid" -H "$DOCKER_HOST" \
     --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs > "$work/dockerd.log" 2>&1 &
   DOCKERD_PID=$!
-  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && return 0; sleep 0.5; done
-  tail -20 "$work/dockerd.log" >&2
-  echo "dockerd did not come up" >&2
-  return 1
+  deadline=$(($(date +%s) + 120))
+  until docker info >/dev/null 2>&1; do
+    if ! kill -0 "$DOCKERD_PID" 2>/dev/null || [ "$(date +%s)" -ge "$deadline" ]; then
+      tail -20 "$work/dockerd.log" >&2
+      echo "dockerd did not come up" >&2
+      return 1
+    fi
+    sleep 0.2
+  done
 }
 
-# stop_private_dockerd: removes every container and stops the daemon started above (for an EXIT trap).
+# stop_private_dockerd: removes every container and stops the daemon started above (for an EXIT trap). Returns once
+# the daemon has exited, so the caller may remove its data root: SIGTERM, and SIGKILL if it is still there after 60 s.
 stop_private_dockerd() {
   [ -n "${DOCKERD_PID:-}" ] || return 0
+  local deadline
   docker ps -aq | xargs -r docker rm -f >/dev/null 2>&1
   kill "$DOCKERD_PID" 2>/dev/null
-  for _ in $(seq 1 30); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.5; done
+  deadline=$(($(date +%s) + 60))
+  while kill -0 "$DOCKERD_PID" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
+  if kill -0 "$DOCKERD_PID" 2>/dev/null; then
+    echo "dockerd $DOCKERD_PID did not stop in 60 s; killing it" >&2
+    kill -KILL "$DOCKERD_PID" 2>/dev/null
+  fi
+  wait "$DOCKERD_PID" 2>/dev/null || true
+  DOCKERD_PID=""
 }
 
 # busybox_rootfs DIR: a root filesystem with a static busybox and its applets in /bin, /tmp and /etc.

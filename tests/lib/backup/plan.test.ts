@@ -104,6 +104,12 @@ describe("the backup container", () => {
     const withMon = configWith({ enabled: true }, (s) => Object.assign(s, { monitoring: { enabled: true } }));
     expect(backupService(withMon, withMon.hosts[0]).spec.env.PUSHGATEWAY_URL).toBe("http://pushgateway:9091");
   });
+
+  test("it pushes every 60 s: the program leaves PUSH_INTERVAL_SECONDS (only the CI restore test shortens it) unset", () => {
+    const withMon = configWith({ enabled: true }, (s) => Object.assign(s, { monitoring: { enabled: true } }));
+    expect(backupService(withMon, withMon.hosts[0]).spec.env.PUSH_INTERVAL_SECONDS).toBeUndefined();
+    expect(BACKUP_ENTRYPOINT_SCRIPT).toContain('interval="${PUSH_INTERVAL_SECONDS:-60}"');
+  });
 });
 
 describe("the pg_dump sidecar", () => {
