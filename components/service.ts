@@ -2,6 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedHost, ResolvedService } from "../lib/config/resolve";
 import { DEFAULTS } from "../lib/defaults";
+import { dockerCpus, goDurationString } from "../lib/providerForm";
 import {
   LABEL, PROJECT, containerLabels, containerName, containerResourceName, toLabelList, volumeName,
 } from "../lib/naming";
@@ -38,7 +39,8 @@ export function hardeningInputs(spec: ResolvedService) {
     // Equal to memory: no swap, so a leak shows up as an OOM kill instead of a slow host.
     memorySwap: spec.memoryMb,
     memoryReservation: spec.memoryReservationMb,
-    cpus: spec.cpus,
+    // In the provider's read-back spelling (lib/providerForm.ts): "2" would read back as "2.0", a replace per up.
+    cpus: dockerCpus(spec.cpus),
     restart: spec.restart,
     capabilities: { drops: [...DEFAULTS.capDrop], adds: spec.capAdd.length > 0 ? [...spec.capAdd] : undefined },
     securityOpts,
@@ -48,10 +50,11 @@ export function hardeningInputs(spec: ResolvedService) {
     logOpts: spec.logs.driver === "none" ? undefined : { "max-size": spec.logs.maxSize, "max-file": String(spec.logs.maxFiles) },
     healthcheck: spec.healthcheck && {
       tests: spec.healthcheck.test,
-      interval: spec.healthcheck.interval,
-      timeout: spec.healthcheck.timeout,
+      // Go's spelling, as the daemon reports them ("60s" reads back as "1m0s"): no perpetual diff.
+      interval: spec.healthcheck.interval && goDurationString(spec.healthcheck.interval),
+      timeout: spec.healthcheck.timeout && goDurationString(spec.healthcheck.timeout),
       retries: spec.healthcheck.retries,
-      startPeriod: spec.healthcheck.startPeriod,
+      startPeriod: spec.healthcheck.startPeriod && goDurationString(spec.healthcheck.startPeriod),
     },
     user: spec.user,
     privileged: u.privileged || undefined,
@@ -166,8 +169,10 @@ export class Service extends pulumi.ComponentResource {
           ...hardening,
           envs,
           labels: toLabelList(labels),
-          // A user-defined network as the mode keeps the container off the default bridge.
-          networkMode: hostNetwork ? spec.unsafe.networkMode : networkRefs[0].name,
+          // Unset (the provider's "bridge"): the provider creates the container, disconnects it from the default
+          // bridge before it starts, then connects it to each network below with its aliases. Naming the first
+          // network here instead made the daemon drop that network's aliases (the service name) on connect.
+          networkMode: hostNetwork ? spec.unsafe.networkMode : undefined,
           networksAdvanced: hostNetwork ? undefined : networkRefs.map((n) => ({ name: n.name, aliases: [spec.name] })),
           ports: spec.ports.map((p) => ({ internal: p.target, external: p.published, ip: p.bind, protocol: p.protocol })),
           volumes: volumes.length > 0 ? volumes : undefined,

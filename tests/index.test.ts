@@ -80,8 +80,11 @@ describe.each(["mini", "local"])("stack %s", (stack) => {
       expect(i.logDriver).toBe("json-file");
       expect(i.logOpts).toEqual({ "max-size": "10m", "max-file": "3" });
       expect((i.healthcheck as { tests: string[] }).tests[0]).toMatch(/^CMD(-SHELL)?$/);
-      expect(String(i.networkMode)).toMatch(/^minidock-/);
+      // No network mode: the provider then attaches the container to exactly the networks below, with their
+      // aliases (components/service.ts says why), and detaches it from the default bridge before it starts.
+      expect(i.networkMode).toBeUndefined();
       expect((i.networksAdvanced as unknown[]).length).toBeGreaterThan(0);
+      for (const n of i.networksAdvanced as { aliases: string[] }[]) expect(n.aliases).toEqual([label(c, LABEL.service)]);
       for (const p of (i.ports as { ip: string }[] | undefined) ?? []) expect(p.ip).toBe("127.0.0.1");
       for (const key of [LABEL.project, LABEL.stack, LABEL.host, LABEL.service, LABEL.replica, LABEL.tier]) {
         expect([why, key, label(c, key)]).toEqual([why, key, expect.any(String)]);
