@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { describeValue } from "./errors";
 import { NAME_PATTERN, NAME_RULE } from "../naming";
+import { cpusRoundTrip, dockerCpus } from "../providerForm";
 
 /** Small validated building blocks shared by every config section. Each message says what is allowed. */
 
@@ -20,8 +21,13 @@ export const port = z.number().refine((n) => Number.isInteger(n) && n >= 1 && n 
 export const cpuString = z
   .union([z.string(), z.number()])
   .transform((v) => String(v))
-  .refine((s) => /^\d+(\.\d+)?$/.test(s) && Number(s) > 0, (s) => ({
+  .refine((s) => /^\d+(\.\d{1,9})?$/.test(s) && Number(s) > 0, (s) => ({
     message: `expected a CPU count such as "0.5" or "2", got ${describeValue(s)}`,
+  }))
+  // The docker provider rounds some values when it reads them back (lib/providerForm.ts): the daemon would run
+  // one CPU count and report another, and every `pulumi up` would replace the container.
+  .refine((s) => !/^\d+(\.\d{1,9})?$/.test(s) || cpusRoundTrip(s), (s) => ({
+    message: `${describeValue(s)} would be read back from the daemon as ${dockerCpus(s)} (the provider rounds it), replacing the container on every up; use a value it keeps, such as "0.1" or "0.25"`,
   }));
 
 /** Go durations as Docker's healthcheck takes them: 30s, 1m30s, 500ms. */
