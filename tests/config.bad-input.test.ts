@@ -208,3 +208,15 @@ test("schema and cross-reference problems come in the same error", async () => {
     'services.agent.secretEnv.TOKEN: secret config key "agentToken" is not set',
   );
 });
+
+test("a port of a service whose only networks are internal is refused: Docker would publish nothing", async () => {
+  const ev = await evaluate((s) => (s.services.postgres.networks = ["data"]));
+  expectRejected(ev, "services.postgres.ports: 5432 cannot be published: every network of postgres (data) is internal");
+  // On a network with a route out the same port is fine.
+  expect((await evaluate((s) => (s.services.postgres.networks = ["data", "edge"]))).error).toBeUndefined();
+});
+
+test("a CPU count the docker provider would read back rounded is refused, naming what it would read", async () => {
+  const ev = await evaluate((s) => (s.services.postgres.cpus = "0.05"));
+  expectRejected(ev, 'services.postgres.cpus: "0.05" would be read back from the daemon as 0.1');
+});

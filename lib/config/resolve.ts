@@ -112,6 +112,16 @@ function crossCheck(parsed: CrossCheckView, ctx: CheckContext): void {
       if (env in svc.env) problems.push(`${at}.secretEnv.${env}: also set in env; keep it in one place`);
     }
     svc.ports.forEach((p, index) => published.push({ host, service: name, index, bind: p.bind, port: p.published, protocol: p.protocol }));
+    // Docker publishes no port of a container whose only networks are internal: the port would be unreachable,
+    // and the provider, reading back no ports, would replace the container on every `pulumi up`.
+    const joined = (svc.networks ?? networkNames.slice(0, 1)).filter((n) => networkNames.includes(n));
+    if (svc.ports.length > 0 && svc.unsafe?.networkMode === undefined && joined.length > 0 && joined.every((n) => parsed.networks[n]?.internal === true)) {
+      problems.push(
+        `${at}.ports: ${svc.ports.map((p) => p.published).join(", ")} cannot be published: every network of ${name} ` +
+          `(${joined.join(", ")}) is internal, and Docker publishes no port of such a container; add a network ` +
+          `without "internal: true" to ${at}.networks, or drop the ports and reach ${name} over the network`,
+      );
+    }
   }
 
   problems.push(...checkContainerNameRefs(placeServices(parsed.services, hostNames, networkNames)));

@@ -16,7 +16,8 @@ export function baseConfig() {
         image: "postgres:16.6-alpine",
         memoryMb: 1024,
         cpus: "1.0",
-        networks: ["data"],
+        // edge too: Docker publishes no port of a container whose only networks are internal.
+        networks: ["data", "edge"],
         env: { POSTGRES_DB: "agents" },
         secretEnv: { POSTGRES_PASSWORD: "postgresPassword" },
         volumes: [{ name: "pgdata", path: "/var/lib/postgresql/data", backup: true }],

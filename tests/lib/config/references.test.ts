@@ -21,6 +21,9 @@ function agentTalkingToPostgres(env: Record<string, string> = { PGHOST: "minidoc
   const s = baseConfig();
   delete s.services.agent.host;
   s.services.agent.env = env;
+  // As shipped: the database only on the internal network, so with no published port.
+  s.services.postgres.networks = ["data"];
+  delete s.services.postgres.ports;
   return s;
 }
 

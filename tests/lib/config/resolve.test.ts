@@ -35,10 +35,12 @@ describe("resolved stack config", () => {
   test("services default to the first host and the first network, with secure defaults", () => {
     const s = baseConfig();
     delete s.services.postgres.networks;
+    // edge first: postgres publishes a port, which needs a network that is not internal.
+    s.networks = { edge: {}, data: { internal: true } };
     const pg = resolve(s).services.find((x) => x.name === "postgres")!;
     expect(pg).toMatchObject({
       host: "mini",
-      networks: ["data"],
+      networks: ["edge"],
       tier: "workload",
       replicas: 1,
       restart: "unless-stopped",
