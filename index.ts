@@ -8,6 +8,7 @@ import { configSecrets, platformServices } from "./components/platform";
 import { deployServices } from "./components/services";
 import { allocationsOf, evaluateBudget } from "./lib/budget";
 import { loadStackConfig, secretConfigValue } from "./lib/config/load";
+import { resolveImage } from "./lib/images";
 
 // 1. Validate the stack config. A bad value fails here, with every problem listed, before any resource exists.
 const config = loadStackConfig();
@@ -30,9 +31,10 @@ const dockerHosts = Object.fromEntries(
 // 3. Platform services per host: backups, tailnet access and monitoring.
 const platform = platformServices(config);
 
-// 4. Every service, user and platform alike, through the same hardened Service component.
+// 4. Every service, user and platform alike, through the same hardened Service component, each pulling its image
+//    from where minidock:images says (a mirror, a private registry, or images built on the host itself).
 const userServices = config.services.map((spec) => ({ spec, secretEnv: configSecrets(spec) }));
-const all = [...userServices, ...platform];
+const all = [...userServices, ...platform].map((p) => ({ ...p, spec: { ...p.spec, image: resolveImage(p.spec.image, config.images) } }));
 const servicesByHost = deployServices(config, dockerHosts, all);
 
 // 5. Outputs: per host, what runs there and what it declares against the host's memory budget.

@@ -40,3 +40,12 @@ export function isPinned(ref: string): boolean {
   const { tag, digest } = parseImageRef(ref);
   return (digest !== undefined && DIGEST_PATTERN.test(digest)) || (tag !== undefined && tag !== "latest");
 }
+
+/** Where an image is pulled from: `minidock:images` (lib/config/images.ts) applied to one reference. */
+export function resolveImage(ref: string, images: { registry?: string; replace: Record<string, string> }): string {
+  const replaced = images.replace[ref];
+  if (replaced !== undefined) return replaced;
+  if (!images.registry) return ref;
+  const { repository, tag, digest } = parseImageRef(ref);
+  return `${images.registry}/${repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
+}

@@ -6,7 +6,7 @@ import {
   absolutePath, cpuString, envName, goDuration, ipAddress, nonNegativeInt, port, positiveInt, resourceName, sizeString,
 } from "./primitives";
 
-const imageRef = z.string().min(1).superRefine((ref, ctx) => {
+export const imageRef = z.string().min(1).superRefine((ref, ctx) => {
   const { tag, digest } = parseImageRef(ref);
   if (!tag && !digest) {
     ctx.addIssue({

@@ -4,6 +4,7 @@ import { PROJECT } from "../naming";
 import { backupSchema } from "./backup";
 import { ConfigError, describeValue, errorMap, formatIssues } from "./errors";
 import { hostSchema, networkSchema } from "./hosts";
+import { imagesSchema } from "./images";
 import { monitoringSchema } from "./monitoring";
 import { namedRecord, positiveInt, sizeString } from "./primitives";
 import { serviceSchema } from "./services";
@@ -23,6 +24,8 @@ export const SECTIONS = {
   }),
   services: namedRecord(serviceSchema).default({}),
   tailscale: tailscaleSchema.default({}),
+  /** Registry mirror and image replacements (lib/config/images.ts). */
+  images: imagesSchema.default({}),
   monitoring: monitoringSchema.default({}),
   backup: backupSchema.default({}),
   /** Stack-wide log rotation defaults; Pulumi.yaml declares them with types and defaults. */
