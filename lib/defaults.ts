@@ -22,6 +22,8 @@ export const DEFAULTS = {
   healthcheck: { interval: "30s", timeout: "5s", retries: 3, startPeriod: "30s" },
   /** The Mac mini M4 is arm64; every remote host pulls this platform unless its config says otherwise. */
   remotePlatform: "linux/arm64",
+  /** Where the docker daemon's socket is on a host, unless its dockerHost says otherwise (in Colima's VM: here). */
+  dockerSocket: "/var/run/docker.sock",
   /** The user's promise: everything fits 14 GB on a 16 GB mini. The budget policy's default ceiling. */
   maxHostMemoryMb: 14336,
   /** Platform services (monitoring, backups, tailnet) may declare at most this much per host. */

@@ -15,6 +15,8 @@ export interface ResolvedHost extends Omit<HostConfig, "colima"> {
   name: string;
   /** ssh://user@address[:port] or the configured dockerHost. */
   dockerHost: string;
+  /** The daemon's socket on the host, for the containers that read the daemon (docker-state, cadvisor). */
+  dockerSocket: string;
   remote: boolean;
   /** Only for hosts reached over SSH: Colima runs there. */
   colima?: ColimaConfig;
@@ -44,6 +46,8 @@ function resolveHost(name: string, h: HostConfig): ResolvedHost {
     ...h,
     name,
     dockerHost,
+    // A local daemon at unix://PATH: its containers see the socket at PATH. Over SSH (Colima), the VM's default.
+    dockerSocket: !remote && dockerHost.startsWith("unix://") ? dockerHost.slice("unix://".length) : DEFAULTS.dockerSocket,
     remote,
     platform: h.platform ?? (remote ? DEFAULTS.remotePlatform : undefined),
     // No colima block on a remote host still means Colima with every default, not an empty object.

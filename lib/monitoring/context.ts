@@ -15,6 +15,8 @@ export interface MonitoringContext {
   backupEnabled: boolean;
   /** Every service declared on this host with its replica count: ServiceDown compares running against it. */
   expected: { service: string; replicas: number }[];
+  /** The host's docker socket (ResolvedHost.dockerSocket). */
+  dockerSocket: string;
 }
 
 /** Ports the components listen on, inside the monitoring network (none is published except Grafana's). */

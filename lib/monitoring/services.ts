@@ -3,6 +3,7 @@ import {
   MonitoringComponent, componentImage, componentMemoryMb, enabledComponents, monitoringNetwork,
 } from "../config/monitoring";
 import { ResolvedHost, StackConfig } from "../config/resolve";
+import { DEFAULTS } from "../defaults";
 import { PlatformService, platformServiceSpec } from "../platform";
 import { alertmanagerConfig } from "./alertmanager";
 import { CONFIG_DIR, MonitoringContext, PORTS } from "./context";
@@ -46,6 +47,7 @@ export function monitoringContext(config: StackConfig, host: ResolvedHost, platf
     reserveMb: host.reserveMb,
     monitoring: config.monitoring,
     backupEnabled: config.backup.enabled,
+    dockerSocket: host.dockerSocket,
     expected: [
       ...config.services.filter((s) => s.host === host.name).map((s) => ({ service: s.name, replicas: s.replicas })),
       ...enabledComponents(config.monitoring).map((c) => ({ service: c, replicas: 1 })),
@@ -53,6 +55,9 @@ export function monitoringContext(config: StackConfig, host: ResolvedHost, platf
     ],
   };
 }
+
+/** Where cadvisor sees a daemon socket that is not at the default path (its /var/run is the host's). */
+const CADVISOR_SOCKET = "/run/minidock/docker.sock";
 
 /** Raw service config per component, before the config contract's defaults are applied. */
 function rawSpecs(ctx: MonitoringContext, grafanaAdmin: string | undefined): Record<MonitoringComponent, Record<string, unknown>> {
@@ -105,6 +110,8 @@ function rawSpecs(ctx: MonitoringContext, grafanaAdmin: string | undefined): Rec
         "--store_container_labels=false",
         "--whitelisted_container_labels=minidock.service,minidock.host,minidock.tier,minidock.host.memory-mb",
         "--enable_load_reader=false",
+        // A daemon whose socket is not in /var/run (a local daemon elsewhere): mounted and named below.
+        ...(ctx.dockerSocket === DEFAULTS.dockerSocket ? [] : [`--docker=unix://${CADVISOR_SOCKET}`]),
       ],
       env: { GOMEMLIMIT: goMemLimit(mem("cadvisor")) },
       healthcheck: { test: httpCheck(PORTS.cadvisor, "/healthz") },
@@ -114,6 +121,7 @@ function rawSpecs(ctx: MonitoringContext, grafanaAdmin: string | undefined): Rec
           { hostPath: "/var/run", path: "/var/run", readOnly: true },
           { hostPath: "/sys", path: "/sys", readOnly: true },
           { hostPath: "/var/lib/docker", path: "/var/lib/docker", readOnly: true },
+          ...(ctx.dockerSocket === DEFAULTS.dockerSocket ? [] : [{ hostPath: ctx.dockerSocket, path: CADVISOR_SOCKET, readOnly: true }]),
         ],
       },
     },
@@ -130,7 +138,8 @@ function rawSpecs(ctx: MonitoringContext, grafanaAdmin: string | undefined): Rec
       env: { GOMEMLIMIT: goMemLimit(mem("docker-state")) },
       volumes: [configVolume],
       healthcheck: { test: dockerStateHealthcheck(), interval: "30s", startPeriod: "60s" },
-      unsafe: { hostMounts: [{ hostPath: "/var/run/docker.sock", path: "/var/run/docker.sock", readOnly: true }] },
+      // The docker CLI inside reads /var/run/docker.sock, wherever the host keeps it.
+      unsafe: { hostMounts: [{ hostPath: ctx.dockerSocket, path: DEFAULTS.dockerSocket, readOnly: true }] },
     },
     grafana: {
       ...base("grafana"), cpus: "0.5", user: "472:0", readOnlyRootFs: false,

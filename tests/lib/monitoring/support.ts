@@ -12,6 +12,7 @@ export function testContext(over: Partial<MonitoringContext> = {}, monitoring: R
     monitoring: monitoringSchema.parse({ enabled: true, ...monitoring }),
     backupEnabled: true,
     expected: [{ service: "agent", replicas: 3 }, { service: "postgres", replicas: 1 }],
+    dockerSocket: "/var/run/docker.sock",
     ...over,
   };
 }
