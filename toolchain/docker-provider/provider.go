@@ -34,18 +34,37 @@ func Provider() tfbridge.ProviderInfo {
 		License:     "Apache-2.0",
 		Repository:  "https://github.com/pulumi/pulumi-docker",
 		GitHubOrg:   "kreuzwerker",
-		// The SDK names Terraform's docker_image RemoteImage: "Image" is the official plugin's native buildx
-		// resource.
+		// As the official plugin has them: the daemon address defaults to DOCKER_HOST, and registry_auth keeps a
+		// singular name.
+		Config: map[string]*tfbridge.SchemaInfo{
+			"host":          {Default: &tfbridge.DefaultInfo{Value: "unix:///var/run/docker.sock", EnvVars: []string{"DOCKER_HOST"}}},
+			"registry_auth": {Name: "registryAuth", MaxItemsOne: tfbridge.False()},
+		},
 		Resources: map[string]*tfbridge.ResourceInfo{
-			"docker_image": {Tok: "docker:index/remoteImage:RemoteImage"},
+			"docker_container": {
+				Tok:                 "docker:index/container:Container",
+				DeleteBeforeReplace: true,
+				// The SDK's names for the two list properties the bridge would otherwise pluralize. The bridge drops
+				// an input whose name it does not know without an error, so a name missing here silently loses the
+				// setting: scripts/ci/e2e.sh checks that every input the program declares is in the engine's state.
+				Fields: map[string]*tfbridge.SchemaInfo{
+					"command":           {Name: "command"},
+					"networks_advanced": {Name: "networksAdvanced"},
+				},
+			},
+			// The SDK names Terraform's docker_image RemoteImage: "Image" is the official plugin's native buildx
+			// resource.
+			"docker_image":  {Tok: "docker:index/remoteImage:RemoteImage", Fields: map[string]*tfbridge.SchemaInfo{"name": {Name: "name"}}},
+			"docker_config": {Tok: "docker:index/serviceConfig:ServiceConfig"},
 		},
 		DataSources: map[string]*tfbridge.DataSourceInfo{
 			"docker_image": {Tok: "docker:index/getRemoteImage:getRemoteImage"},
 		},
 	}
-	// Every other resource gets the standard token: docker_container -> docker:index/container:Container.
+	// Every other resource gets the standard token: docker_network -> docker:index/network:Network.
 	if err := prov.ComputeTokens(tokens.SingleModule("docker_", "index", tokens.MakeStandard("docker"))); err != nil {
 		panic(fmt.Sprintf("computing docker tokens: %v", err))
 	}
+	prov.SetAutonaming(255, "-")
 	return prov
 }
