@@ -56,8 +56,11 @@ export function monitoringContext(config: StackConfig, host: ResolvedHost, platf
   };
 }
 
-/** Where cadvisor sees a daemon socket that is not at the default path (its /var/run is the host's). */
-const CADVISOR_SOCKET = "/run/minidock/docker.sock";
+/**
+ * Where cadvisor sees a daemon socket that is not at the default path. Its /var/run is the host's, mounted
+ * read-only, and its root is read-only, so the daemon can create a mount point only in its /tmp tmpfs.
+ */
+const CADVISOR_SOCKET = "/tmp/minidock-docker.sock";
 
 /** Raw service config per component, before the config contract's defaults are applied. */
 function rawSpecs(ctx: MonitoringContext, grafanaAdmin: string | undefined): Record<MonitoringComponent, Record<string, unknown>> {

@@ -32,7 +32,7 @@ test("a daemon at another path is mounted from there, read-only, for both", () =
   expect(config.hosts[0].dockerSocket).toBe("/srv/ci/docker.sock");
   expect(byName["docker-state"].unsafe.hostMounts).toEqual([expect.objectContaining({ hostPath: "/srv/ci/docker.sock", path: "/var/run/docker.sock", readOnly: true })]);
   expect(byName.cadvisor.unsafe.hostMounts).toContainEqual(expect.objectContaining({ hostPath: "/srv/ci/docker.sock", readOnly: true }));
-  expect(byName.cadvisor.command).toContain("--docker=unix:///run/minidock/docker.sock");
+  expect(byName.cadvisor.command).toContain("--docker=unix:///tmp/minidock-docker.sock");
 });
 
 test("a mini's daemon is Colima's, at the default path inside the VM", () => {
