@@ -72,6 +72,10 @@ export const isMandatory = (v: { enforcementLevel: string }): boolean => v.enfor
 /** The useful part of an Automation API CommandError: the CLI's stderr, not the whole command line. */
 export function engineError(e: unknown): string {
   const err = e as { commandResult?: { stderr?: string; stdout?: string }; message?: string };
-  const text = err.commandResult?.stderr?.trim() || err.message || String(e);
-  return text.length > 4000 ? `${text.slice(0, 4000)}\n...` : text;
+  // The CLI prints what went wrong under "Diagnostics:" (and policy violations under "Policies:") at the end of
+  // stdout; stderr holds the one-line summary.
+  const out = err.commandResult?.stdout ?? "";
+  const at = [out.indexOf("Policies:"), out.indexOf("Diagnostics:")].filter((i) => i >= 0).sort((a, b) => a - b)[0];
+  const text = [at === undefined ? "" : out.slice(at).trim(), err.commandResult?.stderr?.trim()].filter(Boolean).join("\n") || err.message || String(e);
+  return text.length > 6000 ? `...\n${text.slice(-6000)}` : text;
 }

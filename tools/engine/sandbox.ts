@@ -26,6 +26,8 @@ export interface SandboxOptions {
 export interface Sandbox {
   dir: string;
   stack: Stack;
+  /** Copies the stack file again after it changed (the secrets the sandbox set are kept). */
+  resync(): void;
   /** Removes the sandbox unless it was given a dir. */
   cleanup(): void;
 }
@@ -49,6 +51,25 @@ export function stackFileWithoutCiphertext(file: string): { text: string; droppe
   return { text: doc.toString(), dropped };
 }
 
+/**
+ * The sandbox's copy of the stack file: the source without its ciphertext, plus the secrets and the passphrase
+ * salt that the sandbox itself set. Returns the keys whose ciphertext was dropped.
+ */
+function syncStackFile(source: string, copy: string): string[] {
+  const { text, dropped } = stackFileWithoutCiphertext(source);
+  type StackFile = { config?: Record<string, unknown>; encryptionsalt?: string };
+  const kept = fs.existsSync(copy) ? (YAML.parse(fs.readFileSync(copy, "utf8")) as StackFile) : {};
+  const next = YAML.parse(text) as StackFile;
+  next.config = next.config ?? {};
+  // The passphrase provider's salt: without it the secrets set earlier no longer decrypt.
+  if (kept.encryptionsalt) next.encryptionsalt = kept.encryptionsalt;
+  for (const [k, v] of Object.entries(kept.config ?? {})) {
+    if (v && typeof v === "object" && "secure" in v && !(k in next.config)) next.config[k] = v;
+  }
+  fs.writeFileSync(copy, YAML.stringify(next));
+  return dropped;
+}
+
 export async function openSandbox(loaded: LoadedStack, tc: Toolchain, opts: SandboxOptions): Promise<Sandbox> {
   const owned = opts.dir === undefined;
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "minidock-engine-"));
@@ -62,17 +83,8 @@ export async function openSandbox(loaded: LoadedStack, tc: Toolchain, opts: Sand
 
   const stackName = loaded.target.stack;
   const stackFile = path.join(projectDir, `Pulumi.${stackName}.yaml`);
-  const { text, dropped } = stackFileWithoutCiphertext(loaded.target.file);
-  const firstRun = !fs.existsSync(path.join(dir, "passphrase"));
-  if (firstRun) fs.writeFileSync(path.join(dir, "passphrase"), crypto.randomBytes(24).toString("base64"), { mode: 0o600 });
-  // A kept sandbox keeps the secrets it set; everything else follows the stack file as it is now.
-  const kept = fs.existsSync(stackFile) ? (YAML.parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> }) : {};
-  const next = YAML.parse(text) as { config?: Record<string, unknown> };
-  next.config = next.config ?? {};
-  for (const [k, v] of Object.entries(kept.config ?? {})) {
-    if (v && typeof v === "object" && "secure" in v && !(k in next.config)) next.config[k] = v;
-  }
-  fs.writeFileSync(stackFile, YAML.stringify(next));
+  if (!fs.existsSync(path.join(dir, "passphrase"))) fs.writeFileSync(path.join(dir, "passphrase"), crypto.randomBytes(24).toString("base64"), { mode: 0o600 });
+  const dropped = syncStackFile(loaded.target.file, stackFile);
 
   const ws = await LocalWorkspace.create({
     workDir: projectDir,
@@ -99,6 +111,9 @@ export async function openSandbox(loaded: LoadedStack, tc: Toolchain, opts: Sand
   return {
     dir,
     stack,
+    resync: () => {
+      syncStackFile(loaded.target.file, stackFile);
+    },
     cleanup: () => {
       if (owned) fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -17,10 +17,25 @@ check_engine_prereqs() {
 # nothing here needs a network). Exports DOCKER_HOST and sets DOCKERD_PID. Waits until the daemon answers; fails
 # at once if it exits, or if it does not answer in 120 s (a generous bound: it usually takes a second or two).
 start_private_dockerd() {
+  run_private_dockerd "$1" --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs
+}
+
+# start_networked_dockerd WORK: as above, but with Docker's networking as a host has it (the default bridge,
+# user-defined networks with their DNS, published ports through iptables) and overlay2 where the kernel has
+# it: what the end-to-end test deploys the stack onto. Only one such daemon can run on a machine at a time.
+start_networked_dockerd() {
+  local driver=vfs
+  grep -qw overlay /proc/filesystems && driver=overlay2
+  run_private_dockerd "$1" --storage-driver="$driver"
+}
+
+# run_private_dockerd WORK DOCKERD-FLAGS...
+run_private_dockerd() {
   local work=$1 deadline
+  shift
   export DOCKER_HOST="unix://$work/docker.sock"
   dockerd --data-root "$work/root" --exec-root "$work/exec" --pidfile "$work/dockerd.pid" -H "$DOCKER_HOST" \
-    --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs > "$work/dockerd.log" 2>&1 &
+    "$@" > "$work/dockerd.log" 2>&1 &
   DOCKERD_PID=$!
   deadline=$(($(date +%s) + 120))
   until docker info >/dev/null 2>&1; do
