@@ -31,10 +31,10 @@ esac
 
 command -v go >/dev/null || die "go is not installed (Go 1.25 or newer; https://go.dev/doc/install)"
 # Only the module proxy: drop a `direct` fallback, which would fetch from VCS hosts.
-GOPROXY=$(go env GOPROXY | tr ',|' '\n\n' | grep -vx -e direct -e off | paste -sd, -)
+GOPROXY=$(go env GOPROXY | tr ',|' '\n' | grep -vx -e direct -e off | paste -sd, -)
 [ -n "$GOPROXY" ] || die "GOPROXY names no module proxy (it is '$(go env GOPROXY)')"
 export GOPROXY CGO_ENABLED=0 GOFLAGS=-mod=readonly
-build_flags=(-trimpath -tags osusergo,grpcnotrace)
+build_flags=(-trimpath -tags "osusergo,grpcnotrace")
 
 # shellcheck source=/dev/null
 . "$src_dir/nodejs-host/source.env"
