@@ -7,15 +7,22 @@
  * scripts/toolchain.sh built (tools/engine/toolchain.ts). Compare `npm run check`, which runs the same program
  * and pack under mocks without any CLI.
  *
+ * --docker-only previews the stack's docker resources alone (tools/engine/variants.ts), for machines that have
+ * the docker provider but not the command and tailscale ones.
+ *
  * Exit: 0 the preview passed (advisory violations allowed), 1 a mandatory violation or any engine error,
  * 2 wrong usage or no CLI.
  */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { parseArgs } from "util";
 import { EngineViolation, PreviewResult, isMandatory, realPreview } from "./engine/preview";
 import { ToolchainMissing, findToolchain } from "./engine/toolchain";
-import { UsageError, loadStack, relativeToCwd, resolveTarget, runMain } from "./stackRun";
+import { dockerOnlyTarget } from "./engine/variants";
+import { StackTarget, UsageError, loadStack, relativeToCwd, resolveTarget, runMain } from "./stackRun";
 
-const USAGE = "npm run preview -- --stack NAME | --config FILE [--policy-config FILE] [--json]";
+const USAGE = "npm run preview -- --stack NAME | --config FILE [--policy-config FILE] [--docker-only] [--json]";
 
 function describe(v: EngineViolation): string {
   const name = v.resource ? v.resource.split("::").pop() : "(stack)";
@@ -28,6 +35,11 @@ export function summaryLines(r: PreviewResult, toolchainSource: string): string[
   const lines = [`preview ${r.stack}: ${r.ok ? "passed" : "FAILED"} in ${(r.durationMs / 1000).toFixed(1)} s (${changes}; CLI from ${toolchainSource})`];
   if (mandatory.length) lines.push(`${mandatory.length} mandatory violation(s):`, ...mandatory.map((v) => `  ${describe(v)}`));
   if (r.error && !mandatory.length) lines.push(r.error);
+  const plugin = /no resource plugin '(pulumi-resource-[a-z]+)'/.exec(r.error ?? "")?.[1];
+  if (plugin) {
+    lines.push(`hint: ${plugin} is not installed. The toolchain scripts/toolchain.sh builds has only the docker provider ` +
+      "(toolchain/README.md says why); --docker-only previews this stack's docker resources, or install the Pulumi CLI, which downloads its plugins.");
+  }
   return lines;
 }
 
@@ -36,7 +48,10 @@ async function main(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { stack: { type: "string" }, config: { type: "string" }, "policy-config": { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: {
+        stack: { type: "string" }, config: { type: "string" }, "policy-config": { type: "string" },
+        "docker-only": { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
+      },
       strict: true,
     }));
   } catch (e) {
@@ -46,7 +61,22 @@ async function main(argv: string[]): Promise<number> {
     console.log(`usage: ${USAGE}`);
     return 0;
   }
-  const target = resolveTarget({ stack: values.stack, config: values.config, policyConfig: values["policy-config"] });
+  let target = resolveTarget({ stack: values.stack, config: values.config, policyConfig: values["policy-config"] });
+  const scratch = values["docker-only"] ? fs.mkdtempSync(path.join(os.tmpdir(), "minidock-preview-")) : undefined;
+  if (scratch) {
+    const variant = dockerOnlyTarget(target, scratch);
+    target = variant.target;
+    if (!values.json) for (const c of variant.changed) console.error(`preview --docker-only: ${c}`);
+  }
+  try {
+    return await previewTarget(target, !!values.json);
+  } finally {
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function previewTarget(target: StackTarget, json: boolean): Promise<number> {
+  const values = { json };
   const loaded = loadStack(target);
   if (loaded.configError) {
     // The program would refuse this config before registering anything; say so without starting the engine.
