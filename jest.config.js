@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
+  // The real engine's tests need the Pulumi CLI and take minutes: `npm run test:engine` (jest.engine.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/engine/"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   testTimeout: 30000,
 };
