@@ -12,7 +12,7 @@ interface Job { needs?: string[]; if?: string; permissions?: Record<string, stri
 const file = path.resolve(__dirname, "../../.github/workflows/preview.yml");
 const text = fs.readFileSync(file, "utf8");
 const wf = parse(text) as { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, Job> };
-const { offline, secrets, preview } = wf.jobs;
+const { offline, secrets, preview, engine } = wf.jobs;
 
 test("runs on pull requests with read-only default permissions", () => {
   expect(Object.keys(wf.on)).toEqual(["pull_request"]);
@@ -57,4 +57,17 @@ test("the preview job joins the tailnet as tag:ci, trusts the host key, and prev
   expect(pulumi.with).toMatchObject({ command: "preview", "comment-on-pr": true, policyPacks: "policies" });
   expect(pulumi.with?.policyPackConfigs).toBe("policies/${{ env.STACK }}.json");
   expect(preview.env?.STACK).toBe("${{ vars.MINIDOCK_STACK || 'mini' }}");
+});
+
+test("the engine job runs the real preview on every PR, forks included: no secrets, the pinned CLI", () => {
+  expect(JSON.stringify(engine)).not.toMatch(/secrets\./);
+  expect(engine.if).toBeUndefined();
+  const cli = engine.steps.find((s) => s.uses?.startsWith("pulumi/actions"))!;
+  // The CLI release that matches @pulumi/pulumi in package-lock.json, as scripts/toolchain.sh pins it.
+  const lock = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> };
+  expect(cli.with).toEqual({ "pulumi-version": lock.packages["node_modules/@pulumi/pulumi"].version });
+  const runs = engine.steps.map((s) => s.run ?? "").join("\n");
+  for (const cmd of ["npm ci --prefix policies", "preview -- --stack local", "preview -- --stack mini --docker-only", "test:engine -- tests/engine/parity.test.ts"]) {
+    expect(runs).toContain(cmd);
+  }
 });
