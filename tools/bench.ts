@@ -30,7 +30,7 @@ export function benchStack(n: number): Record<string, unknown> {
       image: "nginx:1.27.3-alpine",
       host: i % 2 === 0 ? "a" : "b",
       memoryMb: 16,
-      cpus: "0.01",
+      cpus: "0.015",
       user: "1000:1000",
       ports: [{ published: 20000 + i, target: 8080 }],
       volumes: [{ name: "data", path: "/data", backup: false, backupExemptReason: "bench fixture: scratch data, nothing to restore" }],
