@@ -196,25 +196,6 @@ export const autoApproversNotBroad = aclRule(
   },
 );
 
-/**
- * Advisory, not mandatory: overwriteExistingContent is a one-time adoption step (replace a tailnet policy that was
- * never imported into the stack), not a weakening of the file that results; that file is still held to every
- * mandatory rule above. It is flagged on every preview so that it does not stay on and silently replace hand
- * edits made in the admin console.
- */
-export const overwriteFlagged: ResourceValidationPolicy = defineRule("tailscale", ["Tailscale provider docs (tailscale_acl)"], {
-  name: "tailscale-overwrite-existing-content",
-  description: "overwriteExistingContent is flagged: it replaces the tailnet's current policy file without importing it first.",
-  enforcementLevel: "advisory",
-  validateResource: forType(ACL_TYPE, (props, _args, report) => {
-    const value = known(() => props.overwriteExistingContent);
-    if (value === true || isUnknown(value)) {
-      report("overwriteExistingContent is on: the first apply replaces the tailnet's policy file, including edits made in the admin console. " +
-        "Import it instead (pulumi import tailscale:index/acl:Acl <name> acl), then turn this off");
-    }
-  }),
-});
-
 /** `group:name` at the start of a string, also inside `group:name:443` legacy destinations. */
 const GROUP_USE = /^(group:[A-Za-z0-9._-]+)/;
 
@@ -256,5 +237,5 @@ export const funnelRestricted = aclRule(
 
 export const tailscalePolicies: MinidockPolicy[] = [
   noAllowAll, testsPresent, tagsOwned, tagOwnersNotBroad, sshRootCheck, nonrootOnlySelf, noDangerAll, autoApproversNotBroad,
-  groupsDefined, funnelRestricted, preferGrants, overwriteFlagged,
+  groupsDefined, funnelRestricted, preferGrants,
 ];

@@ -113,8 +113,11 @@ export const tailscaleSchema = z
     serve: z.array(serveEntry).default([]),
     acl: z
       .object({
-        /** Replace a tailnet policy file that was not imported into the stack. Flagged by the policy pack. */
-        overwriteExistingContent: z.boolean().default(false),
+        /**
+         * The stack owns the tailnet policy file, so its first apply replaces whatever is there. Off: that first
+         * apply fails unless the file is still Tailscale's default, which setup has changed by then (tag owners).
+         */
+        overwriteExistingContent: z.boolean().default(true),
         /** Reset the tailnet's policy to Tailscale's default on destroy (which is allow-all): off. */
         resetOnDestroy: z.boolean().default(false),
       })

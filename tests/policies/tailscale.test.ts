@@ -40,7 +40,7 @@ function good(): Record<string, unknown> {
 
 test("the tailscale rules are in the pack (allPolicies)", () => {
   expect(policies.map((p) => p.name)).toEqual(NAMES);
-  expect(NAMES).toHaveLength(12);
+  expect(NAMES).toHaveLength(11);
 });
 
 test("the generated policy file (rendered HuJSON, with its comment header) passes every rule", async () => {
@@ -117,12 +117,9 @@ test("passes: funnel for a named tag", async () => {
   expect(await violations(acl(file))).toEqual([]);
 });
 
-test("overwriteExistingContent: true is flagged as advisory, false or unset is not", async () => {
-  const v = await violations(acl(good(), { overwriteExistingContent: true }));
-  expect(v).toHaveLength(1);
-  expect(v[0]).toMatchObject({ policy: "tailscale-overwrite-existing-content", enforcementLevel: "advisory" });
+test("overwriteExistingContent is not a finding: the stack owns the policy file, whose content every rule checks", async () => {
+  expect(await violations(acl(good(), { overwriteExistingContent: true }))).toEqual([]);
   expect(await violations(acl(good(), { overwriteExistingContent: false }))).toEqual([]);
-  expect(await violations(acl(good()))).toEqual([]);
 });
 
 test("a file that does not parse fails every content rule with the parse error", async () => {

@@ -41,7 +41,7 @@ test("off by default; an enabled model resolves with its defaults", () => {
   const ts = resolveWith(tailscale()).tailscale;
   expect(ts).toMatchObject({
     enabled: true, hostTag: "tag:minidock", adminGroup: "admins",
-    acl: { overwriteExistingContent: false, resetOnDestroy: false },
+    acl: { overwriteExistingContent: true, resetOnDestroy: false },
     container: { image: TAILSCALE_IMAGE, memoryMb: 128, cpus: "0.5" },
     authKeyExpiryDays: 90,
   });
