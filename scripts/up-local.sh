@@ -1,15 +1,26 @@
 #!/usr/bin/env bash
 # Quick start: the local stack on this machine's own Docker daemon, with Pulumi state and the secrets
 # passphrase kept in ./.pulumi-state (git-ignored). No mini, no Pulumi Cloud account, no Tailscale.
-# Needs: the Pulumi CLI, Node.js 20+, a Docker daemon at unix:///var/run/docker.sock, openssl.
+# Needs: Node.js 20+, a Docker daemon at unix:///var/run/docker.sock, openssl, and the Pulumi CLI: an installed
+# one on PATH, or the one `bash scripts/toolchain.sh` builds from Go modules (then only the docker provider is
+# there, which is all the local stack uses).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-command -v pulumi >/dev/null || { echo "up-local: the Pulumi CLI is not installed (https://www.pulumi.com/docs/install/)" >&2; exit 1; }
+if ! command -v pulumi >/dev/null; then
+  if bin=$(bash scripts/toolchain.sh --cached 2>/dev/null); then
+    echo "up-local: using the Pulumi CLI built by scripts/toolchain.sh ($bin)"
+    export PATH="$bin:$PATH" PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true PULUMI_SKIP_UPDATE_CHECK=true
+  else
+    echo "up-local: the Pulumi CLI is not installed. Install it (https://www.pulumi.com/docs/install/), or build it" >&2
+    echo "          from Go modules with: bash scripts/toolchain.sh   (Go 1.25+; 5 to 15 minutes the first time)" >&2
+    exit 1
+  fi
+fi
 docker info >/dev/null 2>&1 || { echo "up-local: no Docker daemon answers on unix:///var/run/docker.sock" >&2; exit 1; }
 [ -d node_modules ] || npm ci --no-audit --no-fund
-# The policy pack is its own npm package (docs/policies.md): install it once.
-[ -d policies/node_modules ] || npm install --prefix policies --no-audit --no-fund
+# The policy pack is its own npm package with its own lock file (docs/policies.md): install it once.
+[ -d policies/node_modules ] || npm ci --prefix policies --no-audit --no-fund
 
 mkdir -p .pulumi-state
 export PULUMI_BACKEND_URL="file://$PWD/.pulumi-state"
