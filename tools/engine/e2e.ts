@@ -11,6 +11,8 @@
  *
  * node -r ./tools/register.js tools/engine/e2e.ts --docker-host unix:///... --images MAP.json --work DIR
  * Prints a line per step with its elapsed time, and the figures as JSON at the end (also WORK/figures.json).
+ * MINIDOCK_E2E_STEPS=abc runs only those steps (a, b and c always run first): for checking quickly that the test
+ * catches a reverted fix.
  */
 import { spawnSync } from "child_process";
 import * as crypto from "crypto";
@@ -51,7 +53,11 @@ interface Env {
   setStack: (edit?: (config: Record<string, unknown>) => void) => void;
   loaded: () => LoadedStack;
   stack: Stack;
+  /** The images built for the test: the stack's image references, and one more redis tag. */
+  images: Record<string, string>;
 }
+
+const STACK_LABEL = `${LABEL.stack}=local`;
 
 /** The shipped local stack, pointed at this daemon and at the images built on it. */
 function writeStackFile(file: string, dockerHost: string, images: Record<string, string>, edit?: (config: Record<string, unknown>) => void): void {
@@ -131,6 +137,78 @@ async function stepB(env: Env): Promise<void> {
   step(`   ${containers.length} containers as declared and healthy; ${resolved} names they use resolve from them`);
 }
 
+async function stepA(env: Env): Promise<void> {
+  check(env.daemon.containers(STACK_LABEL).length === 0, "a: the daemon starts with no container of the stack");
+  const first = await timed("upFromEmptySeconds", () => up(env, "a"));
+  check((first.summary.create ?? 0) > 0, `a: the first up created resources (${JSON.stringify(first.summary)})`);
+}
+
+async function stepC(env: Env): Promise<void> {
+  const second = await timed("secondUpSeconds", () => up(env, "c"));
+  check(second.touched.length === 0, `c: the second up changed resources (perpetual diffs):\n  ${second.touched.join("\n  ")}`);
+  await timed("previewNoChangesSeconds", () => env.stack.preview({ ...policyArgs(env.loaded()), expectNoChanges: true, color: "never" }).catch((e: unknown) => {
+    throw new E2EFailure(`c: preview --expect-no-changes failed:\n${engineError(e)}`);
+  }));
+}
+
+/** d, then g: g rolls back d's change. */
+async function stepDG(env: Env): Promise<void> {
+  const { daemon } = env;
+  const before = daemon.inspect("minidock-redis-1");
+  env.setStack((c) => (services(c).redis.image = "redis:7.4.3-alpine"));
+  const change = await timed("oneServiceChangeSeconds", () => up(env, "d"));
+  check(change.touched.length > 0, "d: the image change touched something");
+  const strays = change.touched.filter((t) => !/::(local\.)?redis(-|$)/.test(t));
+  check(strays.length === 0, `d: changing redis touched other resources:\n  ${strays.join("\n  ")}`);
+  const after = daemon.inspect("minidock-redis-1");
+  check(after.Image === daemon.imageId(env.images["redis:7.4.3-alpine"]), "d: redis runs the new image");
+  check(after.State.Health?.Status === "healthy", "d: the new redis is healthy");
+  step(`   touched ${change.touched.length} resources, all of redis:\n      ${change.touched.join("\n      ")}`);
+
+  step("   g. revert the config, pulumi up");
+  env.setStack();
+  await timed("rollbackSeconds", () => up(env, "g"));
+  const back = daemon.inspect("minidock-redis-1");
+  check(back.Image === before.Image, `g: redis runs its previous image again (${back.Image} vs ${before.Image})`);
+  check(back.State.Health?.Status === "healthy", "g: the rolled-back redis is healthy");
+  const declared = (await containerStates(env)).map((c) => c.name).sort();
+  check(JSON.stringify(daemon.containers(STACK_LABEL)) === JSON.stringify(declared), "g: the container set is the declared one");
+}
+
+async function stepF(env: Env): Promise<void> {
+  const before = env.daemon.snapshot();
+  env.setStack((c) => (services(c).agent.unsafe = { privileged: true }));
+  const refused: string[] = [];
+  let upFailed = false;
+  await env.stack.up({ ...policyArgs(env.loaded()), color: "never", onEvent: (e) => {
+    const v = violationOf(e);
+    if (v && v.enforcementLevel === "mandatory") refused.push(v.policy);
+  } }).catch(() => (upFailed = true));
+  env.setStack();
+  check(upFailed, "f: pulumi up of a privileged service without an exemption failed");
+  check(refused.includes("hardening-no-privileged"), `f: the pack refused it with hardening-no-privileged (got ${JSON.stringify(refused)})`);
+  check(env.daemon.snapshot() === before, "f: nothing changed on the daemon");
+}
+
+async function stepE(env: Env): Promise<void> {
+  const { daemon } = env;
+  const marker = crypto.randomBytes(8).toString("hex");
+  daemon.exec("minidock-postgres-1", ["psql", "-v", "ON_ERROR_STOP=1", "-U", "postgres", "-d", "agents", "-c",
+    `CREATE TABLE e2e_marker (v text); INSERT INTO e2e_marker VALUES ('${marker}')`]);
+  const volumesBefore = daemon.volumes(STACK_LABEL);
+  await timed("destroySeconds", () => env.stack.destroy({ color: "never" }).catch((e: unknown) => {
+    throw new E2EFailure(`e: destroy failed:\n${engineError(e)}`);
+  }));
+  check(daemon.containers(STACK_LABEL).length === 0, `e: destroy removed every container (left: ${daemon.containers(STACK_LABEL).join(", ")})`);
+  const kept = daemon.volumes(STACK_LABEL);
+  check(kept.includes("minidock-postgres-pgdata"), `e: the postgres volume is retained (volumes now: ${kept.join(", ")})`);
+  figures.volumesRetained = `${kept.length} of ${volumesBefore.length}`;
+  await timed("upAfterDestroySeconds", () => up(env, "e"));
+  const back = daemon.exec("minidock-postgres-1", ["psql", "-At", "-U", "postgres", "-d", "agents", "-c", "SELECT v FROM e2e_marker"]).stdout.trim();
+  check(back === marker, `e: the row written before destroy is back (got ${JSON.stringify(back)})`);
+  step(`   ${kept.length} of ${volumesBefore.length} volumes retained; the postgres row is back`);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { "docker-host": { type: "string" }, images: { type: "string" }, work: { type: "string" } }, strict: true });
   const dockerHost = values["docker-host"];
@@ -150,75 +228,22 @@ async function main(): Promise<void> {
     writeStackFile(stackFile, dockerHost, images, edit);
     sandbox.resync();
   };
-  const env: Env = { daemon, stackFile, setStack, loaded, stack: sandbox.stack };
-  const stackLabel = `${LABEL.stack}=local`;
+  const env: Env = { daemon, stackFile, setStack, loaded, stack: sandbox.stack, images };
 
-  step("a. pulumi up from empty");
-  check(daemon.containers(stackLabel).length === 0, "a: the daemon starts with no container of the stack");
-  const first = await timed("upFromEmptySeconds", () => up(env, "a"));
-  check((first.summary.create ?? 0) > 0, `a: the first up created resources (${JSON.stringify(first.summary)})`);
-
-  step("b. every container against its declared inputs, on the daemon");
-  await stepB(env);
-
-  step("c. a second up changes nothing, and preview --expect-no-changes passes");
-  const second = await timed("secondUpSeconds", () => up(env, "c"));
-  check(second.touched.length === 0, `c: the second up changed resources (perpetual diffs):\n  ${second.touched.join("\n  ")}`);
-  await timed("previewNoChangesSeconds", () => env.stack.preview({ ...policyArgs(loaded()), expectNoChanges: true, color: "never" }).catch((e: unknown) => {
-    throw new E2EFailure(`c: preview --expect-no-changes failed:\n${engineError(e)}`);
-  }));
-
-  step("d. one service's image changes: only that service is touched");
-  const redisBefore = daemon.inspect("minidock-redis-1");
-  env.setStack((c) => (services(c).redis.image = "redis:7.4.3-alpine"));
-  const change = await timed("oneServiceChangeSeconds", () => up(env, "d"));
-  check(change.touched.length > 0, "d: the image change touched something");
-  const strays = change.touched.filter((t) => !/::local\.redis|::redis/.test(t) && !t.includes("redis-"));
-  check(strays.length === 0, `d: changing redis touched other resources:\n  ${strays.join("\n  ")}`);
-  const redisAfter = daemon.inspect("minidock-redis-1");
-  check(redisAfter.Image === daemon.imageId(images["redis:7.4.3-alpine"]), "d: redis runs the new image");
-  check(redisAfter.State.Health?.Status === "healthy", "d: the new redis is healthy");
-  step(`   touched ${change.touched.length} resources, all of redis:\n      ${change.touched.join("\n      ")}`);
-
-  step("g. rollback as the runbook has it: revert the config, pulumi up");
-  env.setStack();
-  await timed("rollbackSeconds", () => up(env, "g"));
-  const redisBack = daemon.inspect("minidock-redis-1");
-  check(redisBack.Image === redisBefore.Image, `g: redis runs its previous image again (${redisBack.Image} vs ${redisBefore.Image})`);
-  check(redisBack.State.Health?.Status === "healthy", "g: the rolled-back redis is healthy");
-  check(JSON.stringify(daemon.containers(stackLabel)) === JSON.stringify((await containerStates(env)).map((c) => c.name).sort()), "g: the container set is the declared one");
-
-  step("f. a bad change (privileged without an exemption) is refused at up; the daemon is untouched");
-  const before = daemon.snapshot();
-  env.setStack((c) => (services(c).agent.unsafe = { privileged: true }));
-  const refused: string[] = [];
-  let upFailed = false;
-  await env.stack.up({ ...policyArgs(loaded()), color: "never", onEvent: (e) => {
-    const v = violationOf(e);
-    if (v && v.enforcementLevel === "mandatory") refused.push(v.policy);
-  } }).catch(() => (upFailed = true));
-  check(upFailed, "f: pulumi up of a privileged service without an exemption failed");
-  check(refused.includes("hardening-no-privileged"), `f: the pack refused it with hardening-no-privileged (got ${JSON.stringify(refused)})`);
-  check(daemon.snapshot() === before, "f: nothing changed on the daemon");
-  env.setStack();
-
-  step("e. data in a retained volume survives destroy, and is back after up");
-  const marker = crypto.randomBytes(8).toString("hex");
-  daemon.exec("minidock-postgres-1", ["psql", "-v", "ON_ERROR_STOP=1", "-U", "postgres", "-d", "agents", "-c",
-    `CREATE TABLE e2e_marker (v text); INSERT INTO e2e_marker VALUES ('${marker}')`]);
-  const volumesBefore = daemon.volumes(stackLabel);
-  await timed("destroySeconds", () => env.stack.destroy({ color: "never" }).catch((e: unknown) => {
-    throw new E2EFailure(`e: destroy failed:\n${engineError(e)}`);
-  }));
-  check(daemon.containers(stackLabel).length === 0, `e: destroy removed every container (left: ${daemon.containers(stackLabel).join(", ")})`);
-  const kept = daemon.volumes(stackLabel);
-  check(kept.includes("minidock-postgres-pgdata"), `e: the postgres volume is retained (volumes now: ${kept.join(", ")})`);
-  figures.volumesRetained = `${kept.length} of ${volumesBefore.length}`;
-  await timed("upAfterDestroySeconds", () => up(env, "e"));
-  const back = daemon.exec("minidock-postgres-1", ["psql", "-At", "-U", "postgres", "-d", "agents", "-c", "SELECT v FROM e2e_marker"]).stdout.trim();
-  check(back === marker, `e: the row written before destroy is back (got ${JSON.stringify(back)})`);
-  step(`   ${kept.length} of ${volumesBefore.length} volumes retained; the postgres row is back`);
-
+  const steps: [string, string, (env: Env) => Promise<void>][] = [
+    ["a", "a. pulumi up from empty", stepA],
+    ["b", "b. every container against its declared inputs, on the daemon", stepB],
+    ["c", "c. a second up changes nothing, and preview --expect-no-changes passes", stepC],
+    ["d", "d+g. one service's image changes and only that service is touched; then rollback as the runbook has it", stepDG],
+    ["f", "f. a bad change (privileged without an exemption) is refused at up; the daemon is untouched", stepF],
+    ["e", "e. data in a retained volume survives destroy, and is back after up", stepE],
+  ];
+  const only = process.env.MINIDOCK_E2E_STEPS;
+  for (const [letter, title, run] of steps) {
+    if (only !== undefined && !"abc".includes(letter) && !only.includes(letter)) continue;
+    step(title);
+    await run(env);
+  }
   step("done: every step passed");
   fs.writeFileSync(path.join(work, "figures.json"), JSON.stringify(figures, null, 2));
   console.log(JSON.stringify({ e2e: "passed", figures }, null, 2));
