@@ -66,6 +66,9 @@ function writeStackFile(file: string, dockerHost: string, images: Record<string,
   check(Object.keys(hosts).length === 1, "the local stack has one host");
   for (const h of Object.values(hosts)) h.dockerHost = dockerHost;
   doc.config["minidock:images"] = { replace: images };
+  // A whole CPU count, the spelling the provider reads back differently ("1" comes back "1.0"): the shipped
+  // local stack declares only fractions, which read back as written.
+  services(doc.config).agent.cpus = "1";
   edit?.(doc.config);
   fs.writeFileSync(file, YAML.stringify(doc));
 }
