@@ -92,7 +92,8 @@ fi
 key=$( {
   go version
   cat "$0"
-  (cd "$src_dir" && find . -type f ! -path './docker-provider/upstream/*' ! -path './nodejs-host/*.go' |
+  # Every file that goes into a build (not the README, not the sources added at build time).
+  (cd "$src_dir" && find . -type f ! -name '*.md' ! -path './docker-provider/upstream/*' ! -path './nodejs-host/*.go' |
     LC_ALL=C sort | xargs sha256sum)
 } | sha256sum | cut -c1-16)
 cache_root=${MINIDOCK_TOOLCHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/minidock/toolchain}
