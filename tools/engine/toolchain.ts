@@ -74,5 +74,8 @@ function withBuiltPlugins(binDir: string): Record<string, string> {
 /** The Automation API's handle on that CLI. */
 export async function pulumiCommand(tc: Toolchain): Promise<PulumiCommand> {
   // PulumiCommand.get({ root }) runs root/bin/pulumi.
+  if (path.basename(tc.binDir) !== "bin") {
+    throw new Error(`${tc.source}=${tc.binDir}: the Automation API runs <root>/bin/pulumi, so the directory must be named bin`);
+  }
   return PulumiCommand.get({ root: path.dirname(tc.binDir), skipVersionCheck: true });
 }
