@@ -76,11 +76,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function previewTarget(target: StackTarget, json: boolean): Promise<number> {
-  const values = { json };
   const loaded = loadStack(target);
   if (loaded.configError) {
     // The program would refuse this config before registering anything; say so without starting the engine.
-    if (values.json) console.log(JSON.stringify({ stack: target.stack, ok: false, errors: loaded.configError.message.split("\n") }, null, 2));
+    if (json) console.log(JSON.stringify({ stack: target.stack, ok: false, errors: loaded.configError.message.split("\n") }, null, 2));
     else console.error(`${relativeToCwd(target.file)}: ${loaded.configError.message}`);
     return 1;
   }
@@ -94,9 +93,9 @@ async function previewTarget(target: StackTarget, json: boolean): Promise<number
     }
     throw e;
   }
-  if (!values.json) console.error(`preview ${target.stack}: pulumi preview --policy-pack policies --policy-pack-config ${relativeToCwd(target.policyConfigFile)} (CLI in ${tc.binDir})`);
-  const result = await realPreview(loaded, tc, { onOutput: values.json ? undefined : (t) => process.stdout.write(t) });
-  if (values.json) console.log(JSON.stringify({ ...result, toolchain: tc.source }, null, 2));
+  if (!json) console.error(`preview ${target.stack}: pulumi preview --policy-pack policies --policy-pack-config ${relativeToCwd(target.policyConfigFile)} (CLI in ${tc.binDir})`);
+  const result = await realPreview(loaded, tc, { onOutput: json ? undefined : (t) => process.stdout.write(t) });
+  if (json) console.log(JSON.stringify({ ...result, toolchain: tc.source }, null, 2));
   else console.error(summaryLines(result, tc.source).join("\n"));
   return result.ok ? 0 : 1;
 }
