@@ -34,29 +34,24 @@ export interface Sandbox {
 
 export const PREVIEW_PLACEHOLDER = "preview-placeholder-secret";
 
-/** The stack file without its `secure:` values (they are re-set as secrets in the sandbox). */
-export function stackFileWithoutCiphertext(file: string): { text: string; dropped: string[] } {
+/** The stack file without its `secure:` values (LoadedStack.encrypted names them; they are re-set as secrets). */
+export function stackFileWithoutCiphertext(file: string): string {
   const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"));
   const config = doc.get("config") as YAML.YAMLMap | undefined;
-  const dropped: string[] = [];
   if (config && YAML.isMap(config)) {
     for (const item of [...config.items]) {
-      const value = item.value;
-      if (YAML.isMap(value) && value.has("secure")) {
-        dropped.push(String(YAML.isScalar(item.key) ? item.key.value : item.key));
-        config.delete(item.key);
-      }
+      if (YAML.isMap(item.value) && item.value.has("secure")) config.delete(item.key);
     }
   }
-  return { text: doc.toString(), dropped };
+  return doc.toString();
 }
 
 /**
  * The sandbox's copy of the stack file: the source without its ciphertext, plus the secrets and the passphrase
- * salt that the sandbox itself set. Returns the keys whose ciphertext was dropped.
+ * salt that the sandbox itself set.
  */
-function syncStackFile(source: string, copy: string): string[] {
-  const { text, dropped } = stackFileWithoutCiphertext(source);
+function syncStackFile(source: string, copy: string): void {
+  const text = stackFileWithoutCiphertext(source);
   type StackFile = { config?: Record<string, unknown>; encryptionsalt?: string };
   const kept = fs.existsSync(copy) ? (YAML.parse(fs.readFileSync(copy, "utf8")) as StackFile) : {};
   const next = YAML.parse(text) as StackFile;
@@ -67,7 +62,6 @@ function syncStackFile(source: string, copy: string): string[] {
     if (v && typeof v === "object" && "secure" in v && !(k in next.config)) next.config[k] = v;
   }
   fs.writeFileSync(copy, YAML.stringify(next));
-  return dropped;
 }
 
 export async function openSandbox(loaded: LoadedStack, tc: Toolchain, opts: SandboxOptions): Promise<Sandbox> {
@@ -84,7 +78,7 @@ export async function openSandbox(loaded: LoadedStack, tc: Toolchain, opts: Sand
   const stackName = loaded.target.stack;
   const stackFile = path.join(projectDir, `Pulumi.${stackName}.yaml`);
   if (!fs.existsSync(path.join(dir, "passphrase"))) fs.writeFileSync(path.join(dir, "passphrase"), crypto.randomBytes(24).toString("base64"), { mode: 0o600 });
-  const dropped = syncStackFile(loaded.target.file, stackFile);
+  syncStackFile(loaded.target.file, stackFile);
 
   const ws = await LocalWorkspace.create({
     workDir: projectDir,
@@ -100,7 +94,7 @@ export async function openSandbox(loaded: LoadedStack, tc: Toolchain, opts: Sand
     ? await Stack.select(stackName, ws)
     : await Stack.create(stackName, ws);
 
-  const needed = [...new Set([...loaded.placeholders, ...dropped.map((k) => k.replace(/^[^:]*:/, ""))])];
+  const needed = [...new Set([...loaded.placeholders, ...loaded.encrypted])];
   const already = await stack.getAllConfig();
   for (const key of needed) {
     const full = `${PROJECT}:${key}`;
