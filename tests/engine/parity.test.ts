@@ -1,7 +1,7 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { offlineCheck } from "../../tools/engine/offline";
 import { isMandatory, realPreview } from "../../tools/engine/preview";
 import { findToolchain } from "../../tools/engine/toolchain";
 import { dockerOnlyTarget } from "../../tools/engine/variants";
@@ -34,10 +34,7 @@ function variant(file: string): StackTarget {
 function mirror(target: StackTarget): { findings: Finding[]; configError?: string } {
   const loaded = loadStack(target);
   if (loaded.configError) return { findings: [], configError: loaded.configError.problems[0] };
-  const r = spawnSync(process.execPath, ["-r", "./tools/register.js", "tools/check.ts", "--config", target.file, "--stack", target.stack,
-    "--policy-config", target.policyConfigFile, "--json"], { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 64 << 20 });
-  const doc = JSON.parse(r.stdout) as { violations: { policy: string; enforcementLevel: string; resource?: string }[] };
-  return { findings: doc.violations.filter(isMandatory).map((v) => `${v.policy} ${nameOf(v.resource ?? "")}`).sort() };
+  return { findings: offlineCheck(target).violations.filter(isMandatory).map((v) => `${v.policy} ${nameOf(v.resource ?? "")}`).sort() };
 }
 
 const tc = findToolchain();

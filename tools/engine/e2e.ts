@@ -14,7 +14,6 @@
  * MINIDOCK_E2E_STEPS=abc runs only those steps (a, b and c always run first): for checking quickly that the test
  * catches a reverted fix.
  */
-import { spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -25,6 +24,7 @@ import { LABEL } from "../../lib/naming";
 import { LoadedStack, PROJECT_DIR, loadStack } from "../stackRun";
 import { Daemon } from "./daemon";
 import { envelopeProblems, referencedNames } from "./envelope";
+import { offlineCheck } from "./offline";
 import { engineError, policyArgs, violationOf } from "./preview";
 import { openSandbox } from "./sandbox";
 import { findToolchain } from "./toolchain";
@@ -101,10 +101,9 @@ async function containerStates(env: Env) {
 }
 
 /** The inputs the program declares for each container, by name: its own evaluation under mocks (npm run check). */
-async function declaredContainers(env: Env): Promise<Record<string, Record<string, unknown>>> {
-  const r = spawnSync(process.execPath, ["-r", "./tools/register.js", "tools/check.ts", "--config", env.stackFile, "--stack", "local", "--json"], { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 64 << 20 });
-  const doc = JSON.parse(r.stdout) as { resources: { type: string; inputs: Record<string, unknown> }[] };
-  return Object.fromEntries(doc.resources.filter((x) => x.type === "docker:index/container:Container").map((x) => [String(x.inputs.name), x.inputs]));
+function declaredContainers(env: Env): Record<string, Record<string, unknown>> {
+  const { resources } = offlineCheck(env.loaded().target);
+  return Object.fromEntries(resources.filter((x) => x.type === "docker:index/container:Container").map((x) => [String(x.inputs.name), x.inputs]));
 }
 
 async function stepB(env: Env): Promise<void> {
@@ -113,7 +112,7 @@ async function stepB(env: Env): Promise<void> {
   const services = [...new Set(containers.map((c) => env.daemon.inspect(c.name).Config.Labels[LABEL.service]))];
   const candidates = [...containers.map((c) => c.name), ...services];
   let resolved = 0;
-  const declared = await declaredContainers(env);
+  const declared = declaredContainers(env);
   for (const c of containers) {
     const info = env.daemon.inspect(c.name);
     // The bridge drops an input whose name it does not know, silently: every input the program declares must
