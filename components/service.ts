@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedHost, ResolvedService } from "../lib/config/resolve";
+import { serviceConfigKey } from "../lib/configKeys";
 import { DEFAULTS } from "../lib/defaults";
 import { dockerCpus, goDurationString } from "../lib/providerForm";
 import {
@@ -158,6 +159,7 @@ export class Service extends pulumi.ComponentResource {
           hostMemoryMb: host.memoryMb,
           hostReserveMb: host.reserveMb,
           hostCpus: host.cpus,
+          configKey: spec.tier === "workload" ? serviceConfigKey(spec.name) : undefined,
         }),
         // Names only; last, so no extra label can claim a literal env entry is a secret.
         [LABEL.secretEnv]: secretEntries.map(([k]) => k).sort().join(","),

@@ -30,6 +30,11 @@ export const LABEL = {
    * the env policy tells a secret reference from a literal typed into config.
    */
   secretEnv: "minidock.secret-env",
+  /**
+   * On containers of config services: the stack config key they come from (`services.postgres`). Policies
+   * name the user's key (lib/configKeys.ts) from it instead of the docker input; platform containers have none.
+   */
+  configKey: "minidock.config-key",
 } as const;
 
 /** Config keys for services, hosts, networks and volumes: lower-case DNS-label style, so names are safe everywhere. */
@@ -77,6 +82,8 @@ export interface ContainerLabelInput {
   hostMemoryMb: number;
   hostReserveMb: number;
   hostCpus: number;
+  /** lib/configKeys.ts serviceConfigKey, for containers of config services. */
+  configKey?: string;
 }
 
 export function containerLabels(l: ContainerLabelInput): Record<string, string> {
@@ -90,6 +97,7 @@ export function containerLabels(l: ContainerLabelInput): Record<string, string> 
     [LABEL.hostMemoryMb]: String(l.hostMemoryMb),
     [LABEL.hostReserveMb]: String(l.hostReserveMb),
     [LABEL.hostCpus]: String(l.hostCpus),
+    ...(l.configKey ? { [LABEL.configKey]: l.configKey } : {}),
   };
 }
 

@@ -3,7 +3,8 @@ import {
   PolicyResource, ReportViolation, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy, StackValidation,
   StackValidationArgs, StackValidationPolicy,
 } from "@pulumi/policy";
-import { fromLabelList } from "../lib/naming";
+import { keyOfInput } from "../lib/configKeys";
+import { LABEL, fromLabelList } from "../lib/naming";
 
 /**
  * @pulumi/policy 1.21 exports these at runtime (index.js) but its proxy.d.ts strips them as @internal, so we give
@@ -136,4 +137,22 @@ export function normalizeCap(cap: string): string {
 export function nameOfUrn(urn: string): string {
   const i = urn.lastIndexOf("::");
   return i >= 0 ? urn.slice(i + 2) : urn;
+}
+
+/** The stack config key of a container's service (`services.postgres`), from its minidock.config-key label. */
+export function serviceKeyOf(props: Record<string, unknown>): string | undefined {
+  const labels = labelsOf(props);
+  return isUnknown(labels) ? undefined : labels[LABEL.configKey] || undefined;
+}
+
+/**
+ * Where a violation is, in the user's terms first: `services.postgres.ports[0].bind (ports[0].ip)`, or just the
+ * input (`ports[0].ip`) for a container that no config service declared. `key` overrides the table in
+ * lib/configKeys.ts (e.g. `env.API_TOKEN` for an env entry). Messages start with it, so the check tools can
+ * point at the stack file's line (lib/configKeys.ts keyOfMessage).
+ */
+export function at(props: Record<string, unknown>, input: string, key?: string): string {
+  const service = serviceKeyOf(props);
+  const sub = key ?? keyOfInput(input);
+  return service && sub ? `${service}.${sub} (${input})` : input;
 }
