@@ -7,4 +7,6 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/engine/"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   testTimeout: 30000,
+  // Lists skipped tests and why at the end of the run (tests/support/needsTool.ts).
+  reporters: ["default", "<rootDir>/tests/support/skipReporter.js"],
 };

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from "child_process";
 import { DOCKER_STATE_METRICS, TO_METRICS_AWK, dockerStateHealthcheck, dockerStateScript } from "../../../lib/monitoring/dockerState";
-import { hasTool } from "./support";
+import { testWithTool } from "../../support/needsTool";
 import { tempDir } from "../../support/tmp";
 
 const INSPECT = [
@@ -31,9 +31,8 @@ test("one series per container and metric, labels from the minidock.* labels, fa
   families.forEach((samples, i) => samples.forEach((s) => expect(s.startsWith(DOCKER_STATE_METRICS[i])).toBe(true)));
 });
 
-const hasPromtool = hasTool("promtool");
 
-(hasPromtool ? test : test.skip)("promtool check metrics accepts the output (real promtool)", () => {
+testWithTool("promtool", "promtool check metrics accepts the output (real promtool)", () => {
   expect(() => execFileSync("promtool", ["check", "metrics"], { input: toMetrics(INSPECT), stdio: "pipe" })).not.toThrow();
 });
 
@@ -49,19 +48,10 @@ test("the script is valid sh (dash -n)", () => {
   expect(() => execFileSync("sh", ["-n"], { input: dockerStateScript() })).not.toThrow();
 });
 
-const hasBusybox = (() => {
-  try {
-    execFileSync("busybox", ["true"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
 // The docker CLI image is Alpine: its awk is busybox awk. Same program, same output.
-(hasBusybox ? test : test.skip)("busybox awk gives the same output as the system awk", () => {
+testWithTool("busybox", "busybox awk gives the same output as the system awk", () => {
   expect(execFileSync("busybox", ["awk", TO_METRICS_AWK], { input: INSPECT }).toString()).toBe(toMetrics(INSPECT));
-});
+}, ["true"]);
 
 // Not under busybox sh: it runs its own sleep and wget applets instead of the stubs, so the loop would not stop.
 test("end to end in dash: stub docker answers, the script pushes Prometheus text to the Pushgateway URL", () => {

@@ -9,10 +9,10 @@ import * as path from "path";
 import { parse } from "yaml";
 import { WATCHDOG } from "../../../lib/monitoring/context";
 import { ALERT_NAMES, alertRules, recordingRules, rulesFile } from "../../../lib/monitoring/rules";
-import { hasTool, testContext } from "./support";
+import { testContext } from "./support";
+import { testWithTool } from "../../support/needsTool";
 import { tempDir } from "../../support/tmp";
 
-const hasPromtool = hasTool("promtool");
 
 describe("alert rules", () => {
   test("every alert the issue asks for exists, each with severity, summary, description and a runbook anchor", () => {
@@ -74,7 +74,7 @@ describe("rules.yml", () => {
     expect(doc.groups.map((g) => g.name)).toEqual(["minidock-records", "minidock-alerts"]);
   });
 
-  (hasPromtool ? test : test.skip)("promtool check rules accepts it (real promtool)", () => {
+  testWithTool("promtool", "promtool check rules accepts it (real promtool)", () => {
     const dir = tempDir("minidock-rules-");
     const file = path.join(dir, "rules.yml");
     fs.writeFileSync(file, rulesFile(testContext()));

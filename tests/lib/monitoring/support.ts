@@ -1,4 +1,3 @@
-import { execFileSync } from "child_process";
 import { monitoringSchema } from "../../../lib/config/monitoring";
 import { MonitoringContext } from "../../../lib/monitoring/context";
 
@@ -17,15 +16,3 @@ export function testContext(over: Partial<MonitoringContext> = {}, monitoring: R
   };
 }
 
-/**
- * Whether a real Debian tool is on PATH. CI installs promtool (.ci/run), so there the tests that use it always
- * run; on a laptop without it they show as skipped, never as passed.
- */
-export function hasTool(tool: string): boolean {
-  try {
-    execFileSync(tool, ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
