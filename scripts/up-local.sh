@@ -7,16 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v pulumi >/dev/null; then
-  if bin=$(bash scripts/toolchain.sh --cached 2>/dev/null); then
-    echo "up-local: using the Pulumi CLI built by scripts/toolchain.sh ($bin)"
-    export PATH="$bin:$PATH" PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true PULUMI_SKIP_UPDATE_CHECK=true
-  else
-    echo "up-local: the Pulumi CLI is not installed. Install it (https://www.pulumi.com/docs/install/), or build it" >&2
-    echo "          from Go modules with: bash scripts/toolchain.sh   (Go 1.25+; 5 to 15 minutes the first time)" >&2
-    exit 1
-  fi
-fi
+# shellcheck source=scripts/lib/pulumi-cli.sh
+. scripts/lib/pulumi-cli.sh
+require_pulumi "up-local"
 docker info >/dev/null 2>&1 || { echo "up-local: no Docker daemon answers on unix:///var/run/docker.sock" >&2; exit 1; }
 [ -d node_modules ] || npm ci --no-audit --no-fund
 # The policy pack is its own npm package with its own lock file (docs/policies.md): install it once.

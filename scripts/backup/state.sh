@@ -12,10 +12,15 @@
 set -euo pipefail
 
 die() { echo "state.sh: $*" >&2; exit 1; }
-usage() { sed -n '/^# Usage:/,/^# The export/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2; exit 2; }
-command -v pulumi >/dev/null || die "the pulumi CLI is not installed (https://www.pulumi.com/docs/install/)"
+usage_text() { sed -n '/^# Usage:/,/^# The export/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
+usage() { usage_text >&2; exit 2; }
+usage_ok() { usage_text; exit 0; }
 
 [ $# -ge 1 ] || usage
+case "$1" in -h|--help) usage_ok ;; esac
+# shellcheck source=scripts/lib/pulumi-cli.sh
+. "$(dirname "$0")/../lib/pulumi-cli.sh"
+require_pulumi "state.sh"
 cmd=$1; shift
 stack="" file="" yes=0
 while [ $# -gt 0 ]; do
