@@ -18,21 +18,28 @@ export const PROJECT_DIR = path.resolve(__dirname, "..");
 /** Wrong flags or files: exit 2, so CI can tell "you called it wrong" from "the stack is bad" (exit 1). */
 export class UsageError extends Error {}
 
+/** --help or -h: runMain prints the usage on stdout and exits 0. */
+export class HelpRequested extends Error {}
+
 export interface CliOptions {
   stack?: string;
   config?: string;
   policyConfig?: string;
   json: boolean;
   markdown: boolean;
+  /** Write the output to this file instead of stdout. */
+  out?: string;
 }
 
-export function parseCli(argv: string[], allowed: ("json" | "markdown" | "policy-config" | "config")[]): CliOptions {
+export function parseCli(argv: string[], allowed: ("json" | "markdown" | "policy-config" | "config" | "out")[]): CliOptions {
   const options = {
     stack: { type: "string" },
     config: { type: "string" },
     "policy-config": { type: "string" },
+    out: { type: "string" },
     json: { type: "boolean", default: false },
     markdown: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
   } as const;
   let parsed;
   try {
@@ -41,11 +48,12 @@ export function parseCli(argv: string[], allowed: ("json" | "markdown" | "policy
     throw new UsageError((e as Error).message);
   }
   const v = parsed.values;
-  for (const flag of ["json", "markdown", "policy-config", "config"] as const) {
+  if (v.help) throw new HelpRequested();
+  for (const flag of ["json", "markdown", "policy-config", "config", "out"] as const) {
     const given = flag === "json" || flag === "markdown" ? v[flag] === true : v[flag] !== undefined;
     if (given && !allowed.includes(flag)) throw new UsageError(`unknown option --${flag}`);
   }
-  return { stack: v.stack, config: v.config, policyConfig: v["policy-config"], json: !!v.json, markdown: !!v.markdown };
+  return { stack: v.stack, config: v.config, policyConfig: v["policy-config"], json: !!v.json, markdown: !!v.markdown, out: v.out };
 }
 
 /** Stacks shipped with the project: every Pulumi.<stack>.yaml beside Pulumi.yaml. */
@@ -208,7 +216,10 @@ export function runMain(usage: string, main: () => Promise<number>): void {
       process.exitCode = code;
     },
     (e: unknown) => {
-      if (e instanceof UsageError) {
+      if (e instanceof HelpRequested) {
+        console.log(`usage: ${usage}`);
+        process.exitCode = 0;
+      } else if (e instanceof UsageError) {
         console.error(`error: ${e.message}\nusage: ${usage}`);
         process.exitCode = 2;
       } else {

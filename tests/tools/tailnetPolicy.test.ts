@@ -32,3 +32,36 @@ test("refuses a stack without Tailscale", async () => {
   expect(code).toBe(1);
   expect(err).toContain("minidock:tailscale is not enabled on stack local");
 });
+
+describe("the command docs/setup.md gives", () => {
+  // Real npm, real node: the point is what lands in the file when `npm run` adds its banner lines on stdout.
+  const { execFileSync } = jest.requireActual("child_process") as typeof import("child_process");
+  const fs = jest.requireActual("fs") as typeof import("fs");
+  const path = jest.requireActual("path") as typeof import("path");
+  const ROOT = path.resolve(__dirname, "../..");
+
+  test("writes a policy file that parses as HuJSON, with nothing else in it", () => {
+    const setup = fs.readFileSync(path.join(ROOT, "docs/setup.md"), "utf8");
+    const command = /`(npm run tailnet:policy -- --out policy\.hujson)`/.exec(setup)?.[1];
+    expect(command).toBeDefined();
+    // Run where a user runs it, the project root (npm sets INIT_CWD there); policy.hujson is git-ignored.
+    const file0 = path.join(ROOT, "policy.hujson");
+    fs.rmSync(file0, { force: true });
+    execFileSync("bash", ["-c", command!], { cwd: ROOT, stdio: "pipe" });
+    const text = fs.readFileSync(file0, "utf8");
+    fs.rmSync(file0);
+    const errors: import("jsonc-parser").ParseError[] = [];
+    const file = parse(text, errors, { allowTrailingComma: true }) as { grants: unknown[] };
+    expect(errors).toEqual([]);
+    expect(file.grants.length).toBeGreaterThan(0);
+    expect(text).not.toMatch(/^> /m);
+  });
+});
+
+test("--help prints usage on stdout and exits 0", async () => {
+  const { execFileSync } = jest.requireActual("child_process") as typeof import("child_process");
+  const path = jest.requireActual("path") as typeof import("path");
+  const ROOT = path.resolve(__dirname, "../..");
+  const out = execFileSync(process.execPath, ["-r", "./tools/register.js", "tools/tailnetPolicy.ts", "-h"], { cwd: ROOT, encoding: "utf8" });
+  expect(out).toMatch(/^usage: npm run tailnet:policy .*--out FILE/);
+});
