@@ -45,7 +45,7 @@ export function hardeningInputs(spec: ResolvedService) {
     restart: spec.restart,
     capabilities: { drops: [...DEFAULTS.capDrop], adds: spec.capAdd.length > 0 ? [...spec.capAdd] : undefined },
     securityOpts,
-    readOnly: spec.readOnlyRootFs,
+    readOnly: !u.writableRootFs,
     tmpfs: Object.fromEntries(spec.tmpfs.map((p) => [p, DEFAULTS.tmpfsOptions])),
     logDriver: spec.logs.driver,
     logOpts: spec.logs.driver === "none" ? undefined : { "max-size": spec.logs.maxSize, "max-file": String(spec.logs.maxFiles) },

@@ -9,7 +9,6 @@ export const DEFAULTS = {
   logMaxSize: "10m",
   logMaxFiles: 3,
   bindAddress: "127.0.0.1",
-  readOnlyRootFs: true,
   tmpfs: ["/tmp"],
   tmpfsOptions: "rw,noexec,nosuid,nodev,size=64m",
   capDrop: ["ALL"],

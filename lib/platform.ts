@@ -67,11 +67,11 @@ export function assertUniqueOnEachHost(specs: ResolvedService[]): void {
  * that, so a spec that uploads files must keep a writable root, and this says so before anything is created.
  */
 export function assertUploadsHaveWritableRoot(services: PlatformService[]): void {
-  const bad = services.filter((p) => (p.uploads?.length ?? 0) > 0 && p.spec.readOnlyRootFs);
+  const bad = services.filter((p) => (p.uploads?.length ?? 0) > 0 && !p.spec.unsafe.writableRootFs);
   if (bad.length > 0) {
     throw new Error(
       bad.map((p) => `${p.spec.host}.${p.spec.name}: uploads config files but has a read-only root; Docker refuses the upload. ` +
-        "Set readOnlyRootFs: false and keep the files in a volume, or pass them through env.").join("\n"),
+        "Set unsafe.writableRootFs: true (with a hardening-read-only-rootfs exemption) and keep the files in a volume, or pass them through env.").join("\n"),
     );
   }
 }

@@ -5,12 +5,17 @@ import { MinidockPolicy, UnknownValueError, nameOfUrn, pulumiTypeOf, withPulumiT
 /**
  * Per-resource exemptions with a written reason. Every policy's config accepts
  *
- *   "mounts-no-sensitive-host-paths": {"exemptions": [{"resource": "*.node-exporter-1", "reason": "reads /proc and /sys read-only to export host metrics"}]}
+ *   "mounts-no-sensitive-host-paths": {"exemptions": [{"resource": "*.node-exporter-1", "reason": "reads /proc and /sys read-only to export host metrics", "expires": "2027-03-31"}]}
  *
  * `resource` is the Pulumi resource name (`*` matches any run of characters). `reason` is required and at least
  * EXEMPTION_REASON_MIN characters: the engine validates pack config against the schema, so a missing or short
  * reason fails `pulumi preview` before any rule runs (the offline mirror does the same). The wrapper checks the
  * reason again, so an exemption can never be honoured without one.
+ *
+ * `expires` (optional, `YYYY-MM-DD`) is the last day the exemption applies, to the end of that day in UTC. From
+ * the next day on the violation is reported again, as if there were no exemption, its message prefixed with
+ * which exemption expired. A malformed date is refused by the schema like a short reason; the wrapper treats
+ * one that slipped through (not a calendar date) as expired, so a typo can never make an exemption permanent.
  *
  * An exempt resource is still validated; its violations are dropped and recorded as "used", so the check output
  * lists every exemption that actually suppressed something, and one that no longer matches anything shows up.
@@ -20,6 +25,47 @@ export const EXEMPTION_REASON_MIN = 20;
 export interface Exemption {
   resource: string;
   reason: string;
+  /** Last day it applies (UTC), `YYYY-MM-DD`. */
+  expires?: string;
+}
+
+/** `YYYY-MM-DD` with a month 01-12 and a day 01-31: what every JSON-schema validator enforces (`format` is optional in the spec). */
+export const EXPIRY_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+
+/** A real calendar date in `YYYY-MM-DD` (2026-02-30 is not). */
+export function isCalendarDate(s: string): boolean {
+  if (!new RegExp(EXPIRY_PATTERN).test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/**
+ * Today's date in UTC, `YYYY-MM-DD`: the day exemptions are judged against. MINIDOCK_TODAY overrides the clock
+ * (tests, or "will this still pass next month?"); it must itself be a calendar date, or every rule errors.
+ */
+export function todayUtc(env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): string {
+  const given = env.MINIDOCK_TODAY;
+  if (given !== undefined && given !== "") {
+    if (!isCalendarDate(given)) throw new Error(`MINIDOCK_TODAY=${JSON.stringify(given)}: expected a date as YYYY-MM-DD`);
+    return given;
+  }
+  return now.toISOString().slice(0, 10);
+}
+
+/** Expired once `today` is after its last day; an `expires` that is not a calendar date counts as expired. */
+export function isExpired(e: Exemption, today: string): boolean {
+  if (e.expires === undefined) return false;
+  return !isCalendarDate(e.expires) || today > e.expires;
+}
+
+/** The prefix an expired exemption puts before the violation it no longer hides. */
+export function expiredNote(e: Exemption): string {
+  return `exemption of ${JSON.stringify(e.resource)} expired on ${e.expires}: `;
+}
+
+/** The violation's own message, without an expired-exemption prefix (for tools that read the key at its start). */
+export function withoutExpiredNote(message: string): string {
+  return message.replace(/^exemption of "(?:[^"\\]|\\.)*" expired on [^:]*: /, "");
 }
 
 /** What an exemption suppressed: one record per policy, resource and message. */
@@ -33,12 +79,18 @@ export interface ExemptionUse {
 
 export const exemptionsSchema: PolicyConfigJSONSchema = {
   type: "array",
-  description: `Resources (Pulumi names, * glob) this rule does not apply to, each with a reason of at least ${EXEMPTION_REASON_MIN} characters`,
+  description: `Resources (Pulumi names, * glob) this rule does not apply to, each with a reason of at least ${EXEMPTION_REASON_MIN} characters and an optional expiry date`,
   items: {
     type: "object",
     properties: {
       resource: { type: "string", minLength: 1 },
       reason: { type: "string", minLength: EXEMPTION_REASON_MIN },
+      expires: {
+        type: "string",
+        pattern: EXPIRY_PATTERN,
+        format: "date",
+        description: "Last day (UTC) the exemption applies, YYYY-MM-DD; from the next day the violation is reported again",
+      },
     },
     required: ["resource", "reason"],
     additionalProperties: false,
@@ -53,6 +105,9 @@ export const exemptionsSchema: PolicyConfigJSONSchema = {
 export const EXEMPTION_SINK = Symbol.for("minidock.exemptionSink");
 type Sink = (use: ExemptionUse) => void;
 
+/** The offline mirror fixes "today" once per run under this key, so a run across midnight judges every rule alike. */
+export const EXEMPTION_TODAY = Symbol.for("minidock.exemptionToday");
+
 export function globToRegExp(glob: string): RegExp {
   const body = glob.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
   return new RegExp(`^${body}$`);
@@ -63,10 +118,21 @@ export function isValidExemption(e: unknown): e is Exemption {
   return !!x && typeof x.resource === "string" && x.resource.length > 0 && typeof x.reason === "string" && x.reason.trim().length >= EXEMPTION_REASON_MIN;
 }
 
-/** The exemption covering `resourceName`, if any valid one does. */
-export function findExemption(exemptions: unknown, resourceName: string): Exemption | undefined {
-  if (!Array.isArray(exemptions)) return undefined;
-  return exemptions.filter(isValidExemption).find((e) => globToRegExp(e.resource).test(resourceName));
+/** What the exemptions say about one resource: the one that applies, else an expired one that would have. */
+export interface ExemptionMatch {
+  active?: Exemption;
+  expired?: Exemption;
+}
+
+export function matchExemption(exemptions: unknown, resourceName: string, today: string): ExemptionMatch {
+  if (!Array.isArray(exemptions)) return {};
+  const matching = exemptions.filter(isValidExemption).filter((e) => globToRegExp(e.resource).test(resourceName));
+  return { active: matching.find((e) => !isExpired(e, today)), expired: matching.find((e) => isExpired(e, today)) };
+}
+
+/** The exemption covering `resourceName` today, if any valid, unexpired one does. */
+export function findExemption(exemptions: unknown, resourceName: string, today: string = todayUtc()): Exemption | undefined {
+  return matchExemption(exemptions, resourceName, today).active;
 }
 
 function configuredExemptions(args: { getConfig<T extends object>(): T }): unknown {
@@ -77,13 +143,23 @@ function sinkOf(args: object): Sink | undefined {
   return (args as Record<symbol, Sink | undefined>)[EXEMPTION_SINK];
 }
 
+function todayOf(args: object): string {
+  return (args as Record<symbol, string | undefined>)[EXEMPTION_TODAY] ?? todayUtc();
+}
+
+/** A reporter that says which exemption expired before each message, or the reporter itself when none did. */
+function noting(report: ReportViolation, expired: Exemption | undefined): ReportViolation {
+  return expired ? (message, urn) => report(expiredNote(expired) + message, urn) : report;
+}
+
 function wrapResource(policyName: string, original: ResourceValidation | ResourceValidation[]): ResourceValidation {
   const validations = Array.isArray(original) ? original : [original];
   const types = new Set(validations.map(pulumiTypeOf));
   const fn: ResourceValidation = async (args: ResourceValidationArgs, report: ReportViolation) => {
-    const exemption = findExemption(configuredExemptions(args), args.name);
+    const { active: exemption, expired } = matchExemption(configuredExemptions(args), args.name, todayOf(args));
     if (!exemption) {
-      for (const v of validations) await v(args, report);
+      const reportOrNote = noting(report, expired);
+      for (const v of validations) await v(args, reportOrNote);
       return;
     }
     const dropped: string[] = [];
@@ -104,9 +180,10 @@ function wrapStack(policyName: string, original: (args: StackValidationArgs, rep
   const fn = (args: StackValidationArgs, report: ReportViolation) => {
     const exemptions = configuredExemptions(args);
     const sink = sinkOf(args);
+    const today = todayOf(args);
     const filtered: ReportViolation = (message, urn) => {
-      const exemption = urn ? findExemption(exemptions, nameOfUrn(urn)) : undefined;
-      if (!exemption) return report(message, urn);
+      const { active: exemption, expired } = urn ? matchExemption(exemptions, nameOfUrn(urn), today) : {};
+      if (!exemption) return noting(report, expired)(message, urn);
       sink?.({ policy: policyName, resource: urn!, resourceName: nameOfUrn(urn!), reason: exemption.reason, message });
     };
     return original(args, filtered);

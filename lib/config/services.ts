@@ -98,10 +98,40 @@ const unsafe = z
     devices: z.array(absolutePath).default([]),
     sysctls: z.record(z.string(), z.string()).default({}),
     hostMounts: z.array(hostMount).default([]),
+    /**
+     * The root filesystem is read-only unless this is set: an image that writes to its own root gets tmpfs or
+     * volumes for those paths first; this is for the rest, with an exemption from hardening-read-only-rootfs.
+     */
+    writableRootFs: z.boolean().default(false),
   })
   .strict();
 
-export const serviceSchema = z
+/**
+ * Service keys that moved. The old spelling fails with where it went and what the new one means, instead of
+ * "unknown key" (a user upgrading needs the destination, not a list of allowed keys).
+ */
+const MOVED_SERVICE_KEYS: Record<string, string> = {
+  readOnlyRootFs:
+    "moved to unsafe.writableRootFs, the other way round: drop readOnlyRootFs: true (the default), and write " +
+    "readOnlyRootFs: false as unsafe.writableRootFs: true, which needs a hardening-read-only-rootfs exemption with a reason",
+};
+
+/** Reports each moved key at its own path and takes it out, so the strict schema lists only the other problems. */
+function withMovedKeys<T extends z.ZodTypeAny>(schema: T, moved: Record<string, string>) {
+  return z.preprocess((raw, ctx) => {
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) return raw;
+    const found = Object.keys(moved).filter((k) => k in raw);
+    if (found.length === 0) return raw;
+    const rest: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+    for (const k of found) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [k], message: moved[k] });
+      delete rest[k];
+    }
+    return rest;
+  }, schema);
+}
+
+const serviceObject = z
   .object({
     image: imageRef,
     /** Host key; defaults to the only or first host. */
@@ -127,7 +157,6 @@ export const serviceSchema = z
      */
     healthcheck: healthcheck.optional(),
     user: z.string().min(1).optional(),
-    readOnlyRootFs: z.boolean().default(DEFAULTS.readOnlyRootFs),
     tmpfs: z.array(absolutePath).default([...DEFAULTS.tmpfs]),
     capAdd: z.array(z.string().min(1)).default([]),
     restart: z.enum(["unless-stopped", "always", "on-failure", "no"]).default(DEFAULTS.restart),
@@ -160,6 +189,8 @@ export const serviceSchema = z
       names.add(v.name);
     });
   });
+
+export const serviceSchema = withMovedKeys(serviceObject, MOVED_SERVICE_KEYS);
 
 export type ServiceConfig = z.output<typeof serviceSchema>;
 export type VolumeConfig = ServiceConfig["volumes"][number];

@@ -62,6 +62,13 @@ export function monitoringContext(config: StackConfig, host: ResolvedHost, platf
  */
 const CADVISOR_SOCKET = "/tmp/minidock-docker.sock";
 
+/**
+ * The components that get config files through `uploads` keep a writable root: Docker refuses the provider's
+ * upload on a read-only one (lib/platform.ts assertUploadsHaveWritableRoot). Each has an exemption from
+ * hardening-read-only-rootfs in policies/<stack>.json.
+ */
+const WRITABLE_FOR_UPLOADS = true;
+
 /** Raw service config per component, before the config contract's defaults are applied. */
 function rawSpecs(ctx: MonitoringContext, grafanaAdmin: string | undefined): Record<MonitoringComponent, Record<string, unknown>> {
   const m = ctx.monitoring;
@@ -69,7 +76,7 @@ function rawSpecs(ctx: MonitoringContext, grafanaAdmin: string | undefined): Rec
   const base = (c: MonitoringComponent) => ({ image: componentImage(m, c), memoryMb: mem(c) });
   return {
     prometheus: {
-      ...base("prometheus"), cpus: "0.5", user: "65534:65534", readOnlyRootFs: false,
+      ...base("prometheus"), cpus: "0.5", user: "65534:65534",
       command: prometheusArgs(ctx),
       env: { GOMEMLIMIT: goMemLimit(mem("prometheus")) },
       volumes: [
@@ -77,9 +84,10 @@ function rawSpecs(ctx: MonitoringContext, grafanaAdmin: string | undefined): Rec
         { name: "data", path: "/prometheus", backup: false, backupExemptReason: `metrics history (${m.retention.time}); collected again after a loss, not worth backup space` },
       ],
       healthcheck: { test: httpCheck(PORTS.prometheus, "/-/ready") },
+      unsafe: { writableRootFs: WRITABLE_FOR_UPLOADS },
     },
     alertmanager: {
-      ...base("alertmanager"), cpus: "0.25", user: "65534:65534", readOnlyRootFs: false,
+      ...base("alertmanager"), cpus: "0.25", user: "65534:65534",
       command: [`--config.file=${CONFIG_DIR}/alertmanager.yml`, "--storage.path=/alertmanager", "--cluster.listen-address="],
       env: { GOMEMLIMIT: goMemLimit(mem("alertmanager")) },
       volumes: [
@@ -87,6 +95,7 @@ function rawSpecs(ctx: MonitoringContext, grafanaAdmin: string | undefined): Rec
         { name: "data", path: "/alertmanager", backup: false, backupExemptReason: "silences and notification log only; losing them re-sends open alerts once" },
       ],
       healthcheck: { test: httpCheck(PORTS.alertmanager, "/-/ready") },
+      unsafe: { writableRootFs: WRITABLE_FOR_UPLOADS },
     },
     "node-exporter": {
       ...base("node-exporter"), cpus: "0.25", user: "65534:65534",
@@ -134,7 +143,7 @@ function rawSpecs(ctx: MonitoringContext, grafanaAdmin: string | undefined): Rec
       healthcheck: { test: httpCheck(PORTS.pushgateway, "/-/ready") },
     },
     "docker-state": {
-      ...base("docker-state"), cpus: "0.1", readOnlyRootFs: false,
+      ...base("docker-state"), cpus: "0.1",
       entrypoint: ["/bin/sh"],
       command: [`${CONFIG_DIR}/docker-state.sh`],
       // The docker CLI it runs every 30 s is a Go program too: keep its heap small inside the 32 MB.
@@ -142,16 +151,17 @@ function rawSpecs(ctx: MonitoringContext, grafanaAdmin: string | undefined): Rec
       volumes: [configVolume],
       healthcheck: { test: dockerStateHealthcheck(), interval: "30s", startPeriod: "60s" },
       // The docker CLI inside reads /var/run/docker.sock, wherever the host keeps it.
-      unsafe: { hostMounts: [{ hostPath: ctx.dockerSocket, path: DEFAULTS.dockerSocket, readOnly: true }] },
+      unsafe: { writableRootFs: WRITABLE_FOR_UPLOADS, hostMounts: [{ hostPath: ctx.dockerSocket, path: DEFAULTS.dockerSocket, readOnly: true }] },
     },
     grafana: {
-      ...base("grafana"), cpus: "0.5", user: "472:0", readOnlyRootFs: false,
+      ...base("grafana"), cpus: "0.5", user: "472:0",
       env: { ...grafanaEnv(grafanaAdmin !== undefined), GOMEMLIMIT: goMemLimit(mem("grafana")) },
       ...(grafanaAdmin ? { secretEnv: { GF_SECURITY_ADMIN_PASSWORD: grafanaAdmin } } : {}),
       tmpfs: ["/tmp", "/var/lib/grafana"],
       volumes: [configVolume],
       ports: [{ published: m.grafana.port, target: PORTS.grafana, bind: "127.0.0.1" }],
       healthcheck: { test: httpCheck(PORTS.grafana, "/api/health") },
+      unsafe: { writableRootFs: WRITABLE_FOR_UPLOADS },
     },
   };
 }

@@ -36,7 +36,7 @@ describe("secure defaults, loosened only explicitly and one at a time", () => {
   });
 
   test("opting out of the read-only root changes only that", () => {
-    const loose = agentWith({ readOnlyRootFs: false });
+    const loose = agentWith({ unsafe: { writableRootFs: true } });
     expect(loose.readOnly).toBe(false);
     expect({ ...loose, readOnly: true }).toEqual(secure);
   });

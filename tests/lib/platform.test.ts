@@ -11,8 +11,8 @@ describe("platform service specs", () => {
   test("get every secure default a config service gets, and the stack's log rotation", () => {
     expect(spec({})).toMatchObject({
       name: "exporter", tier: "platform", host: "mini", networks: ["edge"],
-      readOnlyRootFs: true, restart: "unless-stopped", logs: { driver: "json-file", maxSize: "20m", maxFiles: 4 },
-      unsafe: { privileged: false, noNewPrivileges: true },
+      restart: "unless-stopped", logs: { driver: "json-file", maxSize: "20m", maxFiles: 4 },
+      unsafe: { privileged: false, noNewPrivileges: true, writableRootFs: false },
     });
   });
 
@@ -24,7 +24,7 @@ describe("platform service specs", () => {
     expect(() => assertUploadsHaveWritableRoot([{ spec: spec({}), uploads: [{ file: "/etc/x.yml", content: "a: 1" }] }])).toThrow(
       "mini.exporter: uploads config files but has a read-only root",
     );
-    expect(() => assertUploadsHaveWritableRoot([{ spec: spec({ readOnlyRootFs: false }), uploads: [{ file: "/etc/x.yml", content: "a: 1" }] }])).not.toThrow();
+    expect(() => assertUploadsHaveWritableRoot([{ spec: spec({ unsafe: { writableRootFs: true } }), uploads: [{ file: "/etc/x.yml", content: "a: 1" }] }])).not.toThrow();
     expect(() => assertUploadsHaveWritableRoot([{ spec: spec({}) }])).not.toThrow();
   });
 

@@ -1,4 +1,4 @@
-import { findExemption, globToRegExp } from "../../policies/exemptions";
+import { findExemption, globToRegExp, isCalendarDate, todayUtc, withoutExpiredNote } from "../../policies/exemptions";
 import { PolicyConfigError } from "../../tools/offline/policyRuntime";
 import { check, container, mutate, of } from "./support";
 
@@ -9,7 +9,11 @@ import { check, container, mutate, of } from "./support";
 const REASON = "node-exporter reads the host's /proc and /sys read-only to export host metrics";
 const privileged = (name: string) => mutate(container(name), "privileged", true);
 /** `reason: null` leaves the reason out. */
-const exempt = (resource: string, reason: string | null = REASON, policy = "hardening-no-privileged") => ({ [policy]: { exemptions: [{ resource, ...(reason === null ? {} : { reason }) }] } });
+const exempt = (resource: string, reason: string | null = REASON, policy = "hardening-no-privileged", expires?: string) => ({
+  [policy]: { exemptions: [{ resource, ...(reason === null ? {} : { reason }), ...(expires === undefined ? {} : { expires }) }] },
+});
+/** An exemption of x-1 from hardening-no-privileged with an expiry date. */
+const dated = (expires: string) => exempt("x-1", REASON, "hardening-no-privileged", expires);
 
 describe("resource policies", () => {
   test("an exempted resource's violation is dropped and listed with its reason", async () => {
@@ -50,6 +54,88 @@ describe("resource policies", () => {
     const r = await check([container("x-1")], exempt("x-1"));
     expect(r.exemptions).toEqual([]);
     expect(r.unusedExemptions).toEqual([{ policy: "hardening-no-privileged", resource: "x-1", reason: REASON }]);
+  });
+});
+
+describe("expiry", () => {
+  // "Today" is always given, never the clock: these tests mean the same at any hour of any day.
+  test("an exemption applies up to and including its expiry day (UTC)", async () => {
+    for (const today of ["2026-11-01", "2026-11-30"]) {
+      const r = await check([privileged("x-1")], dated("2026-11-30"), { today });
+      expect(of(r, "hardening-no-privileged")).toEqual([]);
+      expect(r.exemptions).toHaveLength(1);
+      expect(r.expiredExemptions).toEqual([]);
+    }
+  });
+  test("the day after, the violation is reported again and says which exemption expired", async () => {
+    const r = await check([privileged("x-1")], dated("2026-11-30"), { today: "2026-12-01" });
+    const [v] = of(r, "hardening-no-privileged");
+    expect(v).toMatchObject({ enforcementLevel: "mandatory", resourceName: "x-1" });
+    expect(v.message).toMatch(/^exemption of "x-1" expired on 2026-11-30: .*privileged: true/);
+    // Tools that read the config key at the start of a message can take the note off again.
+    expect(withoutExpiredNote(v.message)).toMatch(/^privileged: true/);
+    expect(r.exemptions).toEqual([]);
+    expect(r.notApplicable).not.toContainEqual(expect.objectContaining({ policy: "hardening-no-privileged" }));
+    expect(r.expiredExemptions).toEqual([{ policy: "hardening-no-privileged", resource: "x-1", reason: REASON, expires: "2026-11-30" }]);
+    // Expired is its own list: not also "unused".
+    expect(r.unusedExemptions).toEqual([]);
+  });
+  test("an expired exemption that matches nothing is still listed as expired", async () => {
+    const r = await check([container("x-1")], dated("2026-01-31"), { today: "2026-12-01" });
+    expect(r.expiredExemptions.map((e) => e.resource)).toEqual(["x-1"]);
+    expect(r.unusedExemptions).toEqual([]);
+  });
+  test("an unexpired exemption of the same resource still applies beside an expired one", async () => {
+    const cfg = { "hardening-no-privileged": { exemptions: [
+      { resource: "x-*", reason: REASON, expires: "2026-01-31" },
+      { resource: "x-1", reason: "renewed after review: still needs privileged for the FUSE mount", expires: "2027-01-31" },
+    ] } };
+    const r = await check([privileged("x-1")], cfg, { today: "2026-12-01" });
+    expect(of(r, "hardening-no-privileged")).toEqual([]);
+    expect(r.exemptions.map((e) => e.reason)).toEqual([expect.stringMatching(/^renewed/)]);
+    expect(r.expiredExemptions.map((e) => e.resource)).toEqual(["x-*"]);
+  });
+  test("exemptions expiring within 14 days (today included) are listed, and still apply", async () => {
+    const cfg = { "hardening-no-privileged": { exemptions: [
+      { resource: "x-1", reason: REASON, expires: "2026-12-01" },
+      { resource: "y-1", reason: REASON, expires: "2026-12-14" },
+      { resource: "z-1", reason: REASON, expires: "2026-12-15" },
+      { resource: "w-1", reason: REASON },
+    ] } };
+    const r = await check([privileged("x-1"), privileged("y-1"), privileged("z-1"), privileged("w-1")], cfg, { today: "2026-12-01" });
+    expect(of(r, "hardening-no-privileged")).toEqual([]);
+    expect(r.expiringExemptions.map((e) => `${e.resource} ${e.expires}`)).toEqual(["x-1 2026-12-01", "y-1 2026-12-14"]);
+  });
+  test("stack policies honour the date too", async () => {
+    const port = (name: string) => mutate(container(name), "ports", [{ internal: 80, external: 15000, ip: "127.0.0.1" }]);
+    const cfg = exempt("b-1", "b-1 replaces a-1 during a planned migration this week", "network-no-duplicate-host-ports", "2026-11-30");
+    const before = await check([port("a-1"), port("b-1")], cfg, { today: "2026-11-30" });
+    expect(of(before, "network-no-duplicate-host-ports")).toEqual([]);
+    const after = await check([port("a-1"), port("b-1")], cfg, { today: "2026-12-01" });
+    expect(of(after, "network-no-duplicate-host-ports").map((v) => v.message)).toEqual([expect.stringMatching(/^exemption of "b-1" expired on 2026-11-30: /)]);
+  });
+  test.each(["2026-13-01", "2026-00-10", "2026-11-31", "2026-02-29", "30.11.2026", "2026-1-5", "2026-11-30T00:00:00Z", ""])(
+    "the schema refuses the expiry date %j",
+    async (expires) => {
+      await expect(check([privileged("x-1")], dated(expires))).rejects.toThrow(/hardening-no-privileged\.exemptions\[0\]\.expires: expected/);
+    },
+  );
+  test("the schema accepts a leap day and refuses a number", async () => {
+    await expect(check([privileged("x-1")], dated("2028-02-29"), { today: "2028-02-29" })).resolves.toBeDefined();
+    const cfg = { "hardening-no-privileged": { exemptions: [{ resource: "x-1", reason: REASON, expires: 20261130 }] } };
+    await expect(check([privileged("x-1")], cfg)).rejects.toThrow(/expires: expected string/);
+  });
+  test("the wrapper treats a date that is not on the calendar as expired (defence in depth)", () => {
+    expect(findExemption([{ resource: "x-1", reason: REASON, expires: "2026-02-30" }], "x-1", "2026-01-01")).toBeUndefined();
+    expect(findExemption([{ resource: "x-1", reason: REASON, expires: "2026-12-31" }], "x-1", "2026-01-01")?.reason).toBe(REASON);
+    expect(isCalendarDate("2026-02-28")).toBe(true);
+    expect(isCalendarDate("2026-02-30")).toBe(false);
+  });
+  test("today is UTC, overridable with MINIDOCK_TODAY, which must be a date", () => {
+    // 23:30 on Nov 30 in New York is already Dec 1 in UTC.
+    expect(todayUtc({}, new Date("2026-11-30T23:30:00-05:00"))).toBe("2026-12-01");
+    expect(todayUtc({ MINIDOCK_TODAY: "2027-01-15" }, new Date("2026-11-30T12:00:00Z"))).toBe("2027-01-15");
+    expect(() => todayUtc({ MINIDOCK_TODAY: "tomorrow" })).toThrow(/MINIDOCK_TODAY="tomorrow": expected a date as YYYY-MM-DD/);
   });
 });
 

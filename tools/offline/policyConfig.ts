@@ -1,5 +1,6 @@
 import { EnforcementLevel } from "@pulumi/policy";
 import { PolicyConfigJSONSchema, PolicyConfigJSONSchemaDefinition } from "@pulumi/policy/schema";
+import { isCalendarDate } from "../../policies/exemptions";
 
 /**
  * Policy pack config as the Pulumi CLI resolves it before the pack sees it (pkg/resource/analyzer/config.go,
@@ -126,6 +127,8 @@ export function validate(value: unknown, def: PolicyConfigJSONSchemaDefinition, 
       problems.push(`${at}: expected at least ${def.minLength} characters, got ${got}`);
     }
     if (def.pattern !== undefined && !new RegExp(def.pattern).test(value)) problems.push(`${at}: expected to match /${def.pattern}/, got ${got}`);
+    // `format: date` means a calendar date: validators that assert formats refuse 2026-02-30, which a pattern lets through.
+    else if (def.format === "date" && !isCalendarDate(value)) problems.push(`${at}: expected a calendar date as YYYY-MM-DD, got ${got}`);
   }
   if (Array.isArray(value) && def.items && !Array.isArray(def.items)) {
     value.forEach((item, i) => validate(item, def.items as PolicyConfigJSONSchemaDefinition, `${at}[${i}]`, problems));

@@ -3,7 +3,7 @@ import {
   ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
 } from "@pulumi/policy";
 import { UnknownValueError, unknownCheckingProxy } from "../../policies/common";
-import { EXEMPTION_SINK, ExemptionUse, globToRegExp } from "../../policies/exemptions";
+import { EXEMPTION_SINK, EXEMPTION_TODAY, Exemption, ExemptionUse, globToRegExp, isExpired, todayUtc } from "../../policies/exemptions";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "../../policies/rules";
 import { RecordedResource } from "./evaluate";
 import { PolicyConfigError, ResolvedPolicyConfig, resolvePolicyConfig } from "./policyConfig";
@@ -44,14 +44,29 @@ export interface UnusedExemption {
   policy: string;
   resource: string;
   reason: string;
+  expires?: string;
 }
+
+/** A configured exemption past (or, for the notice, near) its `expires` date. */
+export interface DatedExemption extends UnusedExemption {
+  expires: string;
+}
+
+/** Exemptions expiring within this many days are listed, so they are renewed or fixed before a check turns red on a date. */
+export const EXPIRY_NOTICE_DAYS = 14;
 
 export interface PolicyRunResult {
   violations: Violation[];
   /** Every exemption that suppressed a violation: what `npm run check` lists under "exemptions used". */
   exemptions: ExemptionUse[];
-  /** Configured exemptions that suppressed nothing: stale, or a typo in the resource name. */
+  /** Configured, unexpired exemptions that suppressed nothing: stale, or a typo in the resource name. */
   unusedExemptions: UnusedExemption[];
+  /** Configured exemptions past their date: they no longer apply (their violations carry a note), whatever they match. */
+  expiredExemptions: DatedExemption[];
+  /** Exemptions that still apply but expire within EXPIRY_NOTICE_DAYS (today included). */
+  expiringExemptions: DatedExemption[];
+  /** The day exemptions were judged against (UTC). */
+  today: string;
   /** notApplicable() calls with their reason; the type-mismatch fast path is not listed (it would be every pair). */
   notApplicable: NotApplicable[];
   /** Top-level pack config keys naming no policy. The CLI ignores them silently; the check warns. */
@@ -63,6 +78,8 @@ export interface RunOptions {
   /** The stack being checked; informational (the engine's policies do not see the stack name). */
   stack?: string;
   pack?: { name: string; version: string; enforcementLevel: EnforcementLevel };
+  /** The day exemptions are judged against, `YYYY-MM-DD`; default todayUtc() (MINIDOCK_TODAY, else the clock), fixed once per run. */
+  today?: string;
 }
 
 export { PolicyConfigError };
@@ -115,7 +132,10 @@ export async function runPolicies(
   const pack = opts.pack ?? { name: PACK_NAME, version: PACK_VERSION, enforcementLevel: PACK_ENFORCEMENT_LEVEL };
   const { config, unknownKeys } = resolvePolicyConfig(policies, packConfig, pack.enforcementLevel);
   const stackTags = tagMap(opts.stackTags);
-  const result: PolicyRunResult = { violations: [], exemptions: [], unusedExemptions: [], notApplicable: [], unknownConfigKeys: unknownKeys };
+  const today = opts.today ?? todayUtc();
+  const result: PolicyRunResult = {
+    violations: [], exemptions: [], unusedExemptions: [], expiredExemptions: [], expiringExemptions: [], today, notApplicable: [], unknownConfigKeys: unknownKeys,
+  };
   const sink = (use: ExemptionUse) => result.exemptions.push(use);
   const optionsOf = (r: RecordedResource): PolicyResourceOptions => ({
     protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [],
@@ -190,6 +210,7 @@ export async function runPolicies(
         const provider = providerOf(r);
         if (provider) args.provider = provider;
         args[EXEMPTION_SINK] = sink;
+        (args as { [EXEMPTION_TODAY]?: string })[EXEMPTION_TODAY] = today;
         try {
           await validation(args, report);
         } catch (e) {
@@ -222,6 +243,7 @@ export async function runPolicies(
       resources: stackResources, getConfig: getConfigFor(p.name), stackTags, notApplicable: throwNotApplicable,
     };
     args[EXEMPTION_SINK] = sink;
+    (args as { [EXEMPTION_TODAY]?: string })[EXEMPTION_TODAY] = today;
     try {
       await p.validateStack(args, reporter(p, level));
     } catch (e) {
@@ -229,14 +251,28 @@ export async function runPolicies(
     }
   }
 
+  const noticeUntil = addDays(today, EXPIRY_NOTICE_DAYS - 1);
   for (const [policy, c] of config) {
     if (levelOf(c) === "disabled") continue;
-    for (const ex of (c.properties.exemptions as { resource: string; reason: string }[] | undefined) ?? []) {
+    for (const ex of (c.properties.exemptions as Exemption[] | undefined) ?? []) {
+      const listed = { policy, resource: ex.resource, reason: ex.reason, ...(ex.expires !== undefined ? { expires: ex.expires } : {}) };
+      if (isExpired(ex, today)) {
+        result.expiredExemptions.push({ ...listed, expires: String(ex.expires) });
+        continue;
+      }
       const used = result.exemptions.some((u) => u.policy === policy && u.reason === ex.reason && globToRegExp(ex.resource).test(u.resourceName));
-      if (!used) result.unusedExemptions.push({ policy, resource: ex.resource, reason: ex.reason });
+      if (!used) result.unusedExemptions.push(listed);
+      if (ex.expires !== undefined && ex.expires <= noticeUntil) result.expiringExemptions.push({ ...listed, expires: ex.expires });
     }
   }
   return result;
+}
+
+/** `YYYY-MM-DD` plus n days, in UTC. */
+function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
 }
 
 /** The counts `npm run check` summarises and exits on. */

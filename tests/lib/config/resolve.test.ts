@@ -44,10 +44,9 @@ describe("resolved stack config", () => {
       tier: "workload",
       replicas: 1,
       restart: "unless-stopped",
-      readOnlyRootFs: true,
       capAdd: [],
       logs: { driver: "json-file", maxSize: "10m", maxFiles: 3 },
-      unsafe: { privileged: false, noNewPrivileges: true, hostMounts: [] },
+      unsafe: { privileged: false, noNewPrivileges: true, hostMounts: [], writableRootFs: false },
     });
     expect(pg.ports[0]).toEqual({ published: 5432, target: 5432, bind: "127.0.0.1", protocol: "tcp" });
     expect(pg.volumes[0]).toMatchObject({ backup: true, retainOnDestroy: true, shared: false });

@@ -57,7 +57,7 @@ test("config travels as uploads into the config volume; no host bind mount carri
 });
 
 test("a writable root only where uploads need it (Docker refuses uploads into a read-only root)", () => {
-  for (const p of services) expect(p.spec.readOnlyRootFs).toBe(p.uploads === undefined);
+  for (const p of services) expect(p.spec.unsafe.writableRootFs).toBe(p.uploads !== undefined);
 });
 
 test("host access is limited to cAdvisor, node-exporter and docker-state, all read-only; only node-exporter shares the pid namespace", () => {

@@ -38,10 +38,10 @@ test("the spec: platform tier, userspace, read-only root, no ports, no capabilit
   const spec = tailscaleSpec(cfg, cfg.hosts[0]);
   expect(spec).toMatchObject({
     name: "tailscale", tier: "platform", host: "mini", replicas: 1, memoryMb: 128, cpus: "0.5",
-    readOnlyRootFs: true, tmpfs: ["/tmp"], ports: [], capAdd: [], entrypoint: ["/bin/sh", "-c", ENTRYPOINT_SCRIPT],
+    tmpfs: ["/tmp"], ports: [], capAdd: [], entrypoint: ["/bin/sh", "-c", ENTRYPOINT_SCRIPT],
     logs: { driver: "json-file", maxSize: "10m", maxFiles: 3 },
   });
-  expect(spec.unsafe).toMatchObject({ privileged: false, noNewPrivileges: true, devices: [] });
+  expect(spec.unsafe).toMatchObject({ privileged: false, noNewPrivileges: true, devices: [], writableRootFs: false });
   expect(spec.healthcheck?.test).toEqual(HEALTHCHECK);
   expect(spec.env).toMatchObject({ TS_USERSPACE: "true", TS_HOSTNAME: "mini", TS_AUTH_ONCE: "true", TS_ACCEPT_DNS: "false" });
   expect(spec.env).not.toHaveProperty("TS_AUTHKEY"); // comes from the key resource, as a secret
