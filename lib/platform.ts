@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./config/errors";
+import { PlacedService, ReferenceSource, checkServiceRefs, serviceSources } from "./config/references";
 import { ResolvedService, StackConfig, resolveLogs } from "./config/resolve";
 import { serviceSchema } from "./config/services";
 import { Tier } from "./naming";
@@ -74,4 +75,44 @@ export function assertUploadsHaveWritableRoot(services: PlatformService[]): void
         "Set unsafe.writableRootFs: true (with a hardening-read-only-rootfs exemption) and keep the files in a volume, or pass them through env.").join("\n"),
     );
   }
+}
+
+/** How messages call a service: the user's config key, or minidock's own service on its host. */
+function serviceLabel(spec: ResolvedService): string {
+  return spec.tier === "workload" ? `services.${spec.name}` : `minidock's ${spec.name}`;
+}
+
+/**
+ * Every service as the reference check sees it. A platform service's env, arguments and generated files (the string
+ * `uploads`; a secret one is an Output and holds only credentials and external URLs) are its sources.
+ */
+function placed(p: PlatformService): PlacedService {
+  const { spec } = p;
+  const workload = spec.tier === "workload";
+  const key = workload ? `services.${spec.name}` : `minidock's ${spec.name} on host ${spec.host},`;
+  const sources: ReferenceSource[] = serviceSources(key, spec, workload ? "." : " ");
+  for (const u of p.uploads ?? []) {
+    if (typeof u.content === "string") sources.push({ kind: "file", at: `${key} file ${u.file}`, content: u.content });
+  }
+  return {
+    name: spec.name,
+    label: serviceLabel(spec),
+    host: spec.host,
+    networks: spec.unsafe.networkMode ? [] : spec.networks,
+    replicas: spec.replicas,
+    networkMode: spec.unsafe.networkMode,
+    sources,
+  };
+}
+
+/**
+ * minidock wires its own services together by name: Prometheus scrapes `cadvisor:8080`, Grafana reads
+ * `http://prometheus:9090`, the backup pushes to the Pushgateway, a pg_dump sidecar dials its database, the
+ * tailnet proxies to served services. The same check as the config's (lib/config/references.ts) runs over those
+ * specs and generated files, and over config services naming a platform service, before any service is
+ * registered: a generated file can never point at a container on another host or on no shared network.
+ */
+export function assertReferencesReachable(services: PlatformService[]): void {
+  const problems = checkServiceRefs(services.map(placed));
+  if (problems.length > 0) throw new ConfigError(problems);
 }

@@ -4,7 +4,7 @@ import { Tier } from "../naming";
 import { describeValue } from "./errors";
 import { ColimaConfig, HostConfig, NetworkConfig, colimaSchema } from "./hosts";
 import { checkMonitoring, servablePlatformServices } from "./monitoring";
-import { checkContainerNameRefs, placeServices } from "./references";
+import { checkServiceRefs, placeServices } from "./references";
 import { CheckContext, checkSecretRef } from "./secrets";
 import { ServiceConfig, serviceSchema } from "./services";
 import { ConfigError, ParsedStack, RawStackConfig, parseSections } from "./stack";
@@ -128,7 +128,7 @@ function crossCheck(parsed: CrossCheckView, ctx: CheckContext): void {
     }
   }
 
-  problems.push(...checkContainerNameRefs(placeServices(parsed.services, hostNames, networkNames)));
+  problems.push(...checkServiceRefs(placeServices(parsed.services, hostNames, networkNames)));
 
   published.forEach((p, i) => {
     const clash = published.slice(0, i).find(

@@ -98,3 +98,86 @@ test("a service on an undeclared host or network is not placed, so its own probl
   t.services.agent.networks = ["dta"];
   expect(problemsOf(t)).toEqual(['services.agent.networks.0: unknown network "dta" (declared networks: data, edge)']);
 });
+
+describe("by the service-name alias the program sets on every network", () => {
+  const onMini2 = (env: Record<string, string>, patch: (s: ReturnType<typeof agentTalkingToPostgres>) => void = () => {}) => {
+    const s = agentTalkingToPostgres(env);
+    s.services.postgres.host = "mini2";
+    patch(s);
+    return problemsOf(s);
+  };
+
+  test("a host variable holding the alias, across hosts", () => {
+    expect(onMini2({ PGHOST: "postgres" })).toEqual([
+      "services.agent.env.PGHOST: names postgres, the network alias of services.postgres on host mini2, but agent runs " +
+        "on host mini; containers reach each other by name only on one host (put both on one host)",
+    ]);
+  });
+
+  test("the host of a URL, parsed as a URL (credentials, port, path, any scheme)", () => {
+    for (const value of ["postgres://app@postgres:5432/agents", "postgresql://app:x@POSTGRES/agents?sslmode=disable", "http://postgres"]) {
+      expect([value, onMini2({ CONNECTION: value })[0]?.split(",")[0]]).toEqual([value, "services.agent.env.CONNECTION: names postgres"]);
+    }
+  });
+
+  test("name:port anywhere in a value, and each item of a host list", () => {
+    expect(onMini2({ UPSTREAMS: "cache:11211 postgres:5432" })).toHaveLength(1);
+    expect(onMini2({ DB_HOSTS: "replica-a,postgres" })).toHaveLength(1);
+    expect(onMini2({ DB_ADDR: "app@postgres:5432" })).toHaveLength(1);
+  });
+
+  test("no shared network on one host: refused with both network lists", () => {
+    const s = agentTalkingToPostgres({ REDIS_URL: "redis://redis:6379" });
+    s.services.redis = { image: "redis:7.4.2-alpine", memoryMb: 256, networks: ["data"], healthcheck: { test: ["CMD", "true"] } };
+    s.services.agent.networks = ["edge"];
+    expect(problemsOf(s)).toEqual([
+      "services.agent.env.REDIS_URL: names redis, but agent (networks: edge) shares no network with services.redis " +
+        "(networks: data); put both on a common network",
+    ]);
+  });
+
+  test("in command and entrypoint arguments: flags, -h, URLs and shell strings, at the element's index", () => {
+    const args = (list: string[], key: "command" | "entrypoint" = "command") => onMini2({}, (s) => { s.services.agent[key] = list; });
+    expect(args(["node", "server.js", "--host=postgres"])[0]).toMatch(/^services\.agent\.command\[2\]: names postgres, the network alias of services\.postgres on host mini2/);
+    expect(args(["app", "--db-host", "postgres"])[0]).toMatch(/^services\.agent\.command\[2\]: names postgres/);
+    expect(args(["worker", "-addr", "postgres:5432"])[0]).toMatch(/^services\.agent\.command\[2\]: names postgres/);
+    expect(args(["sh", "-c", "until pg_isready -h postgres; do sleep 1; done; exec app"], "entrypoint")[0])
+      .toMatch(/^services\.agent\.entrypoint\[2\]: names postgres/);
+    expect(args(["sh", "-c", "PGHOST=postgres exec psql"])[0]).toMatch(/^services\.agent\.command\[2\]: names postgres/);
+    expect(args(["curl", "-fsS", "http://postgres:8080/health"])[0]).toMatch(/^services\.agent\.command\[2\]: names postgres/);
+  });
+
+  test("in the healthcheck test", () => {
+    const problems = onMini2({}, (s) => { s.services.agent.healthcheck = { test: ["CMD-SHELL", "pg_isready -h postgres -p 5432"] }; });
+    expect(problems).toEqual([expect.stringMatching(/^services\.agent\.healthcheck\.test\[1\]: names postgres, the network alias of services\.postgres on host mini2/)]);
+  });
+
+  test("each name gets one line per place, however many ways the place spells it", () => {
+    expect(onMini2({ DATABASE_URL: "postgres://postgres:5432/agents?fallback=minidock-postgres-1" })).toHaveLength(2);
+    expect(onMini2({ PGHOST: "postgres:5432" })).toHaveLength(1);
+  });
+
+  test("a service name in free text is not a reference", () => {
+    // Service names chosen to collide with everyday words of env values and arguments.
+    const s = agentTalkingToPostgres({
+      NODE_ENV: "production", REDIS_POLICY: "noeviction", LOG: "postgres said: ready", IMAGE: "production:1.2.3",
+      PGUSER: "production", GREETING: "hello noeviction:world",
+    });
+    s.services.production = { image: "busybox:1.37.0", memoryMb: 32, host: "mini2", healthcheck: { test: ["CMD", "true"] } };
+    s.services.noeviction = { image: "busybox:1.37.0", memoryMb: 32, host: "mini2", healthcheck: { test: ["CMD", "true"] } };
+    s.services.postgres.host = "mini2";
+    s.services.agent.command = ["redis-server", "--maxmemory-policy", "noeviction", "--user", "production", "-c", "echo production"];
+    s.services.agent.healthcheck = { test: ["CMD-SHELL", "test production = production"] };
+    expect(problemsOf(s)).toEqual([]);
+  });
+
+  test("a service naming itself, or a service on its own host and network, is fine", () => {
+    const s = agentTalkingToPostgres({ PGHOST: "postgres", SELF_URL: "http://agent:8080" });
+    s.services.agent.command = ["app", "--db-host=postgres"];
+    expect(problemsOf(s)).toEqual([]);
+  });
+
+  test("names of hosts that are no service are left alone", () => {
+    expect(onMini2({ PGHOST: "db.example.com", API_URL: "https://api.example.com/v1", UPSTREAM: "other:80" })).toEqual([]);
+  });
+});
