@@ -19,6 +19,16 @@ started=$(date +%s)
 say() { printf '[toolchain %4ss] %s\n' "$(( $(date +%s) - started ))" "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+# heartbeat LABEL: prints "LABEL: still working (Ns)" every 30 s until stop_heartbeat, so a cold build (minutes of
+# go build with its output in a log file) is never a long silence.
+heartbeat() {
+  local label=$1 t0
+  t0=$(date +%s)
+  # On stderr, so a $(...) around the caller never waits for the loop's sleep to end.
+  ( while sleep 30; do say "$label: still working ($(( $(date +%s) - t0 ))s)"; done ) >&2 &
+  beat=$!
+}
+stop_heartbeat() { kill "$beat" 2>/dev/null || true; wait "$beat" 2>/dev/null || true; }
 
 mode=build
 case "${1:-}" in
@@ -45,12 +55,16 @@ cli_version=$(awk '$1 == "github.com/pulumi/pulumi/pkg/v3" { print $2; exit }' "
 
 # module_dir MODULE@VERSION: download it (verified against go.sum or the checksum database), print its directory.
 module_dir() {
+  local rc=0
+  heartbeat "download $1"
   go mod download -json "$1" | node -e '
     let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
       const m = JSON.parse(s);
       if (m.Error || !m.Dir) { console.error(m.Error || "no directory"); process.exit(1); }
       console.log(m.Dir);
-    });'
+    });' || rc=$?
+  stop_heartbeat
+  return "$rc"
 }
 
 # prepare DIR: a copy of toolchain/ with the sources that are not committed: the language host's main.go with
@@ -117,10 +131,13 @@ piece() {
   shift 4
   t0=$(date +%s)
   say "$name: go build $package"
+  heartbeat "$name"
   if (cd "$work/src/$dir" && go build "${build_flags[@]}" "$@" -o "$work/bin/$output" "$package") \
       > "$work/$name.log" 2>&1; then
+    stop_heartbeat
     say "$name: built in $(( $(date +%s) - t0 ))s"
   else
+    stop_heartbeat
     say "$name: FAILED after $(( $(date +%s) - t0 ))s; last lines of $work/$name.log:"
     tail -15 "$work/$name.log" >&2
     failed+=("$name")

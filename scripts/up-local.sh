@@ -6,6 +6,9 @@
 # there, which is all the local stack uses).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+case "${1:-}" in
+  -h|--help) echo "usage: npm run up:local [-- <pulumi up flags>]   (the local stack on this machine's Docker; needs Node 20+, Docker, the Pulumi CLI)"; exit 0 ;;
+esac
 
 # shellcheck source=scripts/lib/pulumi-cli.sh
 . scripts/lib/pulumi-cli.sh

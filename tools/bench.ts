@@ -17,7 +17,21 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { PROJECT_DIR } from "./stackRun";
+import { PROJECT_DIR, UsageError, parseToolArgs, runMain } from "./stackRun";
+
+const USAGE = "npm run bench -- [--runs N] [--write-docs]   (N runs per size, default 3; --write-docs updates docs/policies.md)";
+
+export interface BenchOptions {
+  runs: number;
+  writeDocs: boolean;
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions {
+  const { values } = parseToolArgs(argv, { runs: { type: "string", default: "3" }, "write-docs": { type: "boolean", default: false } });
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs ${values.runs}: expected a whole number of at least 1`);
+  return { runs, writeDocs: values["write-docs"] === true };
+}
 
 export const SIZES = [1, 10, 100, 1000];
 export const MAX_RATIO = 1.5;
@@ -101,9 +115,11 @@ export function benchTable(rows: BenchRow[], runs: number, loadBefore?: number):
 export const BEGIN = "<!-- bench table: begin, written by `npm run bench -- --write-docs` -->";
 export const END = "<!-- bench table: end -->";
 
-function main(): number {
-  const runsArg = process.argv.indexOf("--runs");
-  const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+async function main(argv: string[]): Promise<number> {
+  const { runs, writeDocs } = parseBenchArgs(argv);
+  const started = Date.now();
+  // One line per check run, on stderr (stdout is the table): a 1000-service run takes a while.
+  const progress = (text: string) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${text}`);
   const loadBefore = os.loadavg()[0];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "minidock-bench-"));
   const rows: BenchRow[] = [];
@@ -111,17 +127,20 @@ function main(): number {
     for (const n of SIZES) {
       const file = path.join(dir, `Pulumi.bench-${n}.yaml`);
       fs.writeFileSync(file, stringify(benchStack(n)));
-      const results = Array.from({ length: runs }, () => runCheck(file));
+      const results = Array.from({ length: runs }, (_, i) => {
+        progress(`${n} services: run ${i + 1} of ${runs}`);
+        return runCheck(file);
+      });
       const row = { services: n, resources: results[0].resources, wallMs: median(results.map((r) => r.wallMs)), maxRssMb: Math.max(...results.map((r) => r.maxRssKb)) / 1024 };
       rows.push(row);
-      console.error(`${n} services: ${results.map((r) => (r.wallMs / 1000).toFixed(2)).join(", ")} s`);
+      progress(`${n} services: ${results.map((r) => (r.wallMs / 1000).toFixed(2)).join(", ")} s`);
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const table = benchTable(marginal(rows), runs, loadBefore);
   console.log(table);
-  if (process.argv.includes("--write-docs")) {
+  if (writeDocs) {
     const doc = path.join(PROJECT_DIR, "docs", "policies.md");
     const text = fs.readFileSync(doc, "utf8");
     const start = text.indexOf(BEGIN);
@@ -133,11 +152,4 @@ function main(): number {
   return linearityRatio(marginal(rows)) <= MAX_RATIO ? 0 : 1;
 }
 
-if (require.main === module) {
-  try {
-    process.exitCode = main();
-  } catch (e) {
-    console.error(`error: ${(e as Error).message}`);
-    process.exitCode = 1;
-  }
-}
+if (require.main === module) runMain(USAGE, () => main(process.argv.slice(2)));

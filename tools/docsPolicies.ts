@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { parseToolArgs, runMain } from "./stackRun";
 
 export const DOC = path.resolve(__dirname, "..", "docs", "policies.md");
 export const BEGIN = "<!-- rules table: begin, generated from policies/catalog.ts by `npm run docs:policies` -->";
@@ -24,22 +25,19 @@ export async function renderedDoc(): Promise<{ current: string; wanted: string }
   return { current, wanted: withRulesTable(current, catalogMarkdown()) };
 }
 
-if (require.main === module) {
-  renderedDoc().then(
-    ({ current, wanted }) => {
-      if (process.argv.includes("--check")) {
-        if (current !== wanted) {
-          console.error("docs/policies.md: the rules table is out of date; run `npm run docs:policies`");
-          process.exitCode = 1;
-        }
-        return;
-      }
-      if (current !== wanted) fs.writeFileSync(DOC, wanted);
-      console.log(current === wanted ? "docs/policies.md: rules table already up to date" : "docs/policies.md: rules table rewritten");
-    },
-    (e: unknown) => {
-      console.error(`error: ${(e as Error).message}`);
-      process.exitCode = 1;
-    },
-  );
+const USAGE = "npm run docs:policies [-- --check]   (--check: exit 1 when docs/policies.md's rules table is out of date, write nothing)";
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseToolArgs(argv, { check: { type: "boolean", default: false } });
+  const { current, wanted } = await renderedDoc();
+  if (values.check) {
+    if (current === wanted) return 0;
+    console.error("docs/policies.md: the rules table is out of date; run `npm run docs:policies`");
+    return 1;
+  }
+  if (current !== wanted) fs.writeFileSync(DOC, wanted);
+  console.log(current === wanted ? "docs/policies.md: rules table already up to date" : "docs/policies.md: rules table rewritten");
+  return 0;
 }
+
+if (require.main === module) runMain(USAGE, () => main(process.argv.slice(2)));

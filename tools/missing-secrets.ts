@@ -5,12 +5,18 @@
  */
 import * as path from "path";
 import { readStackConfigFile, stackFilePath, withPlaceholderSecrets } from "./offline/stackFile";
+import { UsageError, parseToolArgs, runMain } from "./stackRun";
 
-const stack = process.argv[2];
-if (!stack) {
-  console.error("usage: missing-secrets <stack>");
-  process.exit(2);
+const USAGE = "npm run secrets:missing -- <stack>   (prints the secret config keys Pulumi.<stack>.yaml references but does not set)";
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals } = parseToolArgs(argv, {}, true);
+  if (positionals.length !== 1) throw new UsageError(`expected one stack name, got ${positionals.length}`);
+  const [stack] = positionals;
+  const projectDir = path.resolve(__dirname, "..");
+  const { placeholders } = withPlaceholderSecrets(stack, readStackConfigFile(stackFilePath(projectDir, stack), projectDir));
+  for (const key of placeholders) console.log(key);
+  return 0;
 }
-const projectDir = path.resolve(__dirname, "..");
-const { placeholders } = withPlaceholderSecrets(stack, readStackConfigFile(stackFilePath(projectDir, stack), projectDir));
-for (const key of placeholders) console.log(key);
+
+if (require.main === module) runMain(USAGE, () => main(process.argv.slice(2)));

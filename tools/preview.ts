@@ -16,11 +16,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseArgs } from "util";
 import { EngineViolation, PreviewResult, isMandatory, realPreview } from "./engine/preview";
 import { ToolchainMissing, findToolchain } from "./engine/toolchain";
 import { dockerOnlyTarget } from "./engine/variants";
-import { StackTarget, UsageError, loadStack, relativeToCwd, resolveTarget, runMain } from "./stackRun";
+import { StackTarget, loadStack, parseToolArgs, relativeToCwd, resolveTarget, runMain } from "./stackRun";
 
 const USAGE = "npm run preview -- --stack NAME | --config FILE [--policy-config FILE] [--docker-only] [--json]";
 
@@ -43,24 +42,11 @@ export function summaryLines(r: PreviewResult, toolchainSource: string): string[
   return lines;
 }
 
-async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string" }, config: { type: "string" }, "policy-config": { type: "string" },
-        "docker-only": { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  if (values.help) {
-    console.log(`usage: ${USAGE}`);
-    return 0;
-  }
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseToolArgs(argv, {
+    stack: { type: "string" }, config: { type: "string" }, "policy-config": { type: "string" },
+    "docker-only": { type: "boolean" }, json: { type: "boolean" },
+  });
   let target = resolveTarget({ stack: values.stack, config: values.config, policyConfig: values["policy-config"] });
   const scratch = values["docker-only"] ? fs.mkdtempSync(path.join(os.tmpdir(), "minidock-preview-")) : undefined;
   if (scratch) {

@@ -21,6 +21,23 @@ export class UsageError extends Error {}
 /** --help or -h: runMain prints the usage on stdout and exits 0. */
 export class HelpRequested extends Error {}
 
+type ParseArgsOptions = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
+
+/**
+ * util.parseArgs for every tool, with the same contract: --help/-h throws HelpRequested (runMain: usage on stdout,
+ * exit 0), an unknown flag or a missing value throws UsageError (runMain: message and usage on stderr, exit 2).
+ */
+export function parseToolArgs<O extends ParseArgsOptions>(argv: string[], options: O, allowPositionals = false) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if ((parsed.values as { help?: boolean }).help) throw new HelpRequested();
+  return parsed as unknown as { values: ReturnType<typeof parseArgs<{ options: O; strict: true }>>["values"]; positionals: string[] };
+}
+
 export interface CliOptions {
   stack?: string;
   config?: string;

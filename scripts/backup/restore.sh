@@ -148,6 +148,7 @@ cmd_postgres() {
 }
 
 [ $# -ge 1 ] || usage
+case "$1" in -h|--help) sed -n '/^# Usage:/,/^# Exit status/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 command=$1; shift
 # Options shared by list and fetch.
 args=()

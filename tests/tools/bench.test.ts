@@ -34,3 +34,25 @@ test("marginal cost subtracts the 1-service baseline; the ratio flags quadratic 
   expect(benchTable(quadratic, 3)).toContain("FASTER THAN LINEAR");
   expect(benchTable(linear, 3)).toMatch(/\| 1000 \| 4000 \| 10.99 \| 10.00 \| 100 \|/);
 });
+
+describe("arguments", () => {
+  // parseBenchArgs is what main reads; runMain turns HelpRequested into usage + exit 0, UsageError into exit 2.
+  const { parseBenchArgs } = jest.requireActual("../../tools/bench") as typeof import("../../tools/bench");
+  const { HelpRequested, UsageError } = jest.requireActual("../../tools/stackRun") as typeof import("../../tools/stackRun");
+
+  test("defaults, --runs and --write-docs", () => {
+    expect(parseBenchArgs([])).toEqual({ runs: 3, writeDocs: false });
+    expect(parseBenchArgs(["--runs", "5", "--write-docs"])).toEqual({ runs: 5, writeDocs: true });
+  });
+
+  test("--help and -h ask for the usage", () => {
+    expect(() => parseBenchArgs(["--help"])).toThrow(HelpRequested);
+    expect(() => parseBenchArgs(["-h"])).toThrow(HelpRequested);
+  });
+
+  test("an unknown flag or a bad --runs is a usage error", () => {
+    expect(() => parseBenchArgs(["--fast"])).toThrow(UsageError);
+    expect(() => parseBenchArgs(["--runs", "zero"])).toThrow(/--runs zero: expected a whole number/);
+    expect(() => parseBenchArgs(["--runs", "0"])).toThrow(UsageError);
+  });
+});

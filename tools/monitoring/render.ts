@@ -20,6 +20,7 @@ import { prometheusConfig } from "../../lib/monitoring/prometheus";
 import { rulesFile } from "../../lib/monitoring/rules";
 import { monitoringContext } from "../../lib/monitoring/services";
 import { readStackConfigFile, stackFilePath, toRawStackConfig, withPlaceholderSecrets } from "../offline/stackFile";
+import { UsageError, parseToolArgs, runMain } from "../stackRun";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
 export const PLACEHOLDER_URL = "https://alerts.example.invalid/minidock-placeholder";
@@ -64,12 +65,12 @@ export function renderReceivers(): Record<string, string> {
   return out;
 }
 
-function main(): void {
-  const [outDir, ...stacks] = process.argv.slice(2);
-  if (!outDir) {
-    console.error("usage: render.ts <out-dir> [stack ...]");
-    process.exit(2);
-  }
+const USAGE = "npm run render:monitoring -- <out-dir> [stack ...]   (default stacks: mini local)";
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals } = parseToolArgs(argv, {}, true);
+  const [outDir, ...stacks] = positionals;
+  if (!outDir) throw new UsageError("expected an output directory");
   for (const stack of stacks.length > 0 ? stacks : ["mini", "local"]) {
     for (const [host, files] of Object.entries(renderStack(stack))) {
       for (const [name, content] of Object.entries(files)) {
@@ -84,6 +85,7 @@ function main(): void {
   fs.mkdirSync(path.join(outDir, "receivers"), { recursive: true });
   for (const [name, content] of Object.entries(receivers)) fs.writeFileSync(path.join(outDir, "receivers", name), content);
   console.log(`receivers: ${Object.keys(receivers).length} files`);
+  return 0;
 }
 
-if (require.main === module) main();
+if (require.main === module) runMain(USAGE, () => main(process.argv.slice(2)));
