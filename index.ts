@@ -9,9 +9,12 @@ import { deployServices } from "./components/services";
 import { allocationsOf, evaluateBudget } from "./lib/budget";
 import { loadStackConfig, secretConfigValue } from "./lib/config/load";
 import { resolveImage } from "./lib/images";
+import { assertPlannedReferencesReachable } from "./lib/platformPlan";
 
 // 1. Validate the stack config. A bad value fails here, with every problem listed, before any resource exists.
+//    So does a service, or a file minidock generates, that names a service it cannot reach.
 const config = loadStackConfig();
+assertPlannedReferencesReachable(config);
 
 // 2. Each host: on a mini, Colima provisioned over SSH first; then its Docker daemon (over SSH for a mini, the
 //    local socket for the local stack) and networks, which wait for Colima, and so does everything on them.

@@ -1,6 +1,6 @@
 import { StackConfig } from "../lib/config/resolve";
 import { serviceResourceName } from "../lib/naming";
-import { PlatformService, assertReferencesReachable, assertUniqueOnEachHost, assertUploadsHaveWritableRoot } from "../lib/platform";
+import { PlatformService, assertUniqueOnEachHost, assertUploadsHaveWritableRoot } from "../lib/platform";
 import { DockerHost } from "./dockerHost";
 import { Service } from "./service";
 
@@ -15,7 +15,6 @@ export type ServicesByHost = Record<string, Record<string, Service>>;
 export function deployServices(config: StackConfig, dockerHosts: Record<string, DockerHost>, all: PlatformService[]): ServicesByHost {
   assertUniqueOnEachHost(all.map((p) => p.spec));
   assertUploadsHaveWritableRoot(all);
-  assertReferencesReachable(all);
   const byHost: ServicesByHost = {};
   const volumeOnHost = (host: string, name: string) => {
     const vol = Object.values(byHost[host] ?? {}).map((s) => s.volumesByName[name]).find((v) => v !== undefined);

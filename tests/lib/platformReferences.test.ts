@@ -1,31 +1,23 @@
 /**
  * minidock's own services name each other in env, arguments and generated files (scrape targets, datasources, the
  * Pushgateway URL, the pg_dump host, the tailnet's serve config). assertReferencesReachable checks those names
- * before any service is registered. The services are built here by the same pure functions the program uses;
- * only secrets are stand-ins. Broken wirings are made by moving one built service.
+ * before any resource is registered, over the plan of lib/platformPlan.ts (pure; the last test holds it to what
+ * the program deploys). Broken wirings are made by moving one planned service.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { backupPlatformServices, pgDumpServiceName } from "../../lib/backup/plan";
+import { pgDumpServiceName } from "../../lib/backup/plan";
 import { ConfigError } from "../../lib/config/errors";
 import { StackConfig, resolveStackConfig } from "../../lib/config/resolve";
-import { monitoringServices } from "../../lib/monitoring/services";
 import { PlatformService, assertReferencesReachable } from "../../lib/platform";
-import { tailscaleSpec } from "../../lib/tailscale/container";
+import { plannedServices } from "../../lib/platformPlan";
 import { toRawStackConfig } from "../../tools/offline/stackFile";
 import { baseConfig, toConfigValues } from "../support/configs";
-import { shippedStackConfig } from "../support/stack";
+import { evaluateFresh } from "../support/freshEvaluation";
+import { T, ofType, shippedStackConfig } from "../support/stack";
+import { containerResourceName, serviceResourceName } from "../../lib/naming";
 
-const secretValue = (key: string) => pulumi.output(`value-of-${key}`);
-
-/** Every service of a stack as deployServices receives it: the user's, then backups, tailnet and monitoring. */
-function servicesOf(config: StackConfig): PlatformService[] {
-  return [
-    ...config.services.map((spec) => ({ spec })),
-    ...backupPlatformServices(config),
-    ...(config.tailscale.enabled ? config.hosts.filter((h) => h.remote).map((h) => ({ spec: tailscaleSpec(config, h) })) : []),
-    ...config.hosts.flatMap((h) => monitoringServices(config, h, secretValue)),
-  ];
-}
+/** Every service of a stack, as the program plans them before registering anything. */
+const servicesOf = plannedServices;
 
 function problemsOf(services: PlatformService[]): string[] {
   try {
@@ -124,4 +116,24 @@ test("a secret upload (an Output) is not read: it holds credentials and external
   const prom = find(all, "mini", "prometheus");
   const secretFile = { file: "/etc/minidock/secret.yml", content: pulumi.secret("url: http://nowhere-else:1") };
   expect(problemsOf([...all.filter((p) => p !== prom), { ...prom, uploads: [...(prom.uploads ?? []), secretFile] }])).toEqual([]);
+});
+
+describe("the plan is what the program deploys", () => {
+  test.each(["mini", "local"])("%s: the same services, env and generated files", async (stack) => {
+    const ev = await evaluateFresh(stack, shippedStackConfig(stack));
+    expect(ev.error).toBeUndefined();
+    const planned = plannedServices(resolveStackConfig(stack, toRawStackConfig(shippedStackConfig(stack))));
+    const deployed = ofType(ev, T.service).map((r) => r.name).sort();
+    expect(planned.map((p) => serviceResourceName(p.spec.name, p.spec.host, p.spec.tier)).sort()).toEqual(deployed);
+    for (const p of planned) {
+      const name = containerResourceName(serviceResourceName(p.spec.name, p.spec.host, p.spec.tier), 1);
+      const container = ofType(ev, T.container).find((r) => r.name === name)!;
+      const files = (container.inputs.uploads as { file: string; content: string }[] | undefined) ?? [];
+      const plain = (p.uploads ?? []).filter((u) => typeof u.content === "string").map((u) => ({ file: u.file, content: u.content }));
+      expect([name, files.filter((f) => plain.some((u) => u.file === f.file)).map((f) => ({ file: f.file, content: f.content }))]).toEqual([name, plain]);
+      expect([name, files.map((f) => f.file)]).toEqual([name, (p.uploads ?? []).map((u) => u.file)]);
+      const envs = (container.inputs.envs as string[] | undefined) ?? [];
+      expect([name, envs.filter((e) => e.split("=")[0] in p.spec.env).sort()]).toEqual([name, Object.entries(p.spec.env).map(([k, v]) => `${k}=${v}`).sort()]);
+    }
+  });
 });
