@@ -121,10 +121,18 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
   }
 }
 
+/** Runs the program's module body and answers its exports. */
+export type ProgramLoader = (programPath: string) => Promise<Record<string, unknown>>;
+
+/**
+ * One evaluation. The default loader is `import()`, which runs index.ts once per module registry; a caller that
+ * evaluates many configs in one process passes a loader that runs the body again (tests/support/freshEvaluation.ts).
+ */
 export async function evaluateProgram(
   stack: string,
   config: StackConfigValues,
   programPath = path.resolve(__dirname, "../../index.ts"),
+  load: ProgramLoader = (p) => import(p),
 ): Promise<Evaluation> {
   const resources: RecordedResource[] = [];
   let requests = new Map<string, { urn: string; options: RecordedResource["options"] }>();
@@ -154,10 +162,16 @@ export async function evaluateProgram(
   let program: Record<string, unknown> | undefined;
   let error: Error | undefined;
   try {
-    program = await import(programPath);
-    await waitForRPCs();
+    program = await load(programPath);
   } catch (e) {
     error = e as Error;
+  }
+  // Also when the program threw part-way: the registrations it already sent are answered by THIS evaluation's
+  // mock monitor. Otherwise they land on the next evaluation's monitor, which knows none of their URNs.
+  try {
+    await waitForRPCs();
+  } catch (e) {
+    error ??= e as Error;
   }
   return { resources, error, outputs: program };
 }
