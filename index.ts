@@ -40,9 +40,10 @@ const userServices = config.services.map((spec) => ({ spec, secretEnv: configSec
 const all = [...userServices, ...platform].map((p) => ({ ...p, spec: { ...p.spec, image: resolveImage(p.spec.image, config.images) } }));
 const servicesByHost = deployServices(config, dockerHosts, all);
 
-// 5. Outputs: per host, what runs there and what it declares against the host's memory budget.
+// 5. Outputs: per host, what runs there and what it declares against the host's memory and log disk budgets
+//    (the log share at its default: the pack's maxLogDiskPercent is policy config, which the program cannot read).
 const budget = evaluateBudget(
-  config.hosts.map((h) => ({ host: h.name, memoryMb: h.memoryMb, reserveMb: h.reserveMb, cpus: h.cpus })),
+  config.hosts.map((h) => ({ host: h.name, memoryMb: h.memoryMb, reserveMb: h.reserveMb, cpus: h.cpus, diskGb: h.diskGb })),
   allocationsOf(all.map((p) => p.spec)),
 );
 export const hosts = Object.fromEntries(
@@ -58,10 +59,17 @@ export const hosts = Object.fromEntries(
         workloadMb: report.workloadMb,
         headroomMb: report.headroomMb,
       },
+      logDisk: {
+        diskGb: report.diskGb,
+        allowancePercent: report.logDiskPercent,
+        allowanceBytes: report.logAllowanceBytes,
+        maxBytes: report.logBytes,
+        fits: report.logFits,
+      },
       services: Object.fromEntries(
         report.services.map((line) => [
           line.service,
-          { tier: line.tier, replicas: line.replicas, memoryMb: line.memoryMb, containers: servicesByHost[report.host][line.service].containerNames },
+          { tier: line.tier, replicas: line.replicas, memoryMb: line.memoryMb, logMaxBytes: line.logBytes, containers: servicesByHost[report.host][line.service].containerNames },
         ]),
       ),
     },

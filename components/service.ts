@@ -1,11 +1,12 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedHost, ResolvedService } from "../lib/config/resolve";
+import { logOptsOf } from "../lib/budget";
 import { serviceConfigKey } from "../lib/configKeys";
 import { DEFAULTS } from "../lib/defaults";
 import { dockerCpus, goDurationString } from "../lib/providerForm";
 import {
-  LABEL, PROJECT, containerLabels, containerName, containerResourceName, toLabelList, volumeName,
+  LABEL, PROJECT, containerLabels, containerName, containerResourceName, imageResourceName, toLabelList, volumeName,
 } from "../lib/naming";
 
 export interface ServiceArgs {
@@ -48,7 +49,8 @@ export function hardeningInputs(spec: ResolvedService) {
     readOnly: !u.writableRootFs,
     tmpfs: Object.fromEntries(spec.tmpfs.map((p) => [p, DEFAULTS.tmpfsOptions])),
     logDriver: spec.logs.driver,
-    logOpts: spec.logs.driver === "none" ? undefined : { "max-size": spec.logs.maxSize, "max-file": String(spec.logs.maxFiles) },
+    // The same mapping the log disk budget counts (lib/budget.ts).
+    logOpts: logOptsOf(spec.logs),
     healthcheck: spec.healthcheck && {
       tests: spec.healthcheck.test,
       // Go's spelling, as the daemon reports them ("60s" reads back as "1m0s"): no perpetual diff.
@@ -92,7 +94,7 @@ export class Service extends pulumi.ComponentResource {
     const { spec, host } = args;
     const child = { parent: this, provider: args.provider, dependsOn: args.dependsOn };
 
-    this.image = new docker.RemoteImage(`${name}-image`, {
+    this.image = new docker.RemoteImage(imageResourceName(name), {
       name: spec.image,
       platform: host.platform,
       // Keep the image on the host after destroy or an upgrade: rolling back is then a local start.
@@ -159,6 +161,7 @@ export class Service extends pulumi.ComponentResource {
           hostMemoryMb: host.memoryMb,
           hostReserveMb: host.reserveMb,
           hostCpus: host.cpus,
+          hostDiskGb: host.diskGb,
           configKey: spec.tier === "workload" ? serviceConfigKey(spec.name) : undefined,
         }),
         // Names only; last, so no extra label can claim a literal env entry is a secret.

@@ -1,11 +1,16 @@
+import { DEFAULTS } from "./defaults";
 import { Tier } from "./naming";
 
 /**
- * The memory budget arithmetic, in one place. The program reports it as stack outputs, the budget policy
- * enforces it at preview, and `npm run budget` prints it: all three call these functions.
+ * The host budget arithmetic, memory and log disk, in one place. The program reports it as stack outputs, the
+ * budget policy enforces it at preview, and `npm run budget` prints it: all three call these functions.
  *
  * Memory is in MB (Docker's unit in @pulumi/docker). A host's budget is the memory of its Colima VM;
  * VZ does not give memory back to macOS, so the VM size is treated as fully used.
+ *
+ * Log disk is in bytes, counted the way the daemon reads log sizes: `10m` is 10,000,000 bytes (json-file and
+ * local parse max-size with go-units FromHumanSize, decimal). A host's diskGb counts 10^9 bytes per GB, a little
+ * less than the GiB Colima gives, so the allowance never overstates the disk.
  */
 
 export interface HostBudget {
@@ -13,6 +18,8 @@ export interface HostBudget {
   memoryMb: number;
   reserveMb: number;
   cpus: number;
+  /** The Colima VM's disk (hosts.<name>.diskGb): images, volumes, the backup archive and every container's logs. */
+  diskGb: number;
 }
 
 /** One container's declared resources. Replicas of a service are separate allocations with the same service. */
@@ -22,6 +29,73 @@ export interface Allocation {
   tier: Tier;
   memoryMb: number;
   cpus: number;
+  /** What its logs may take on the host's disk (logDiskOf). */
+  logs: LogDisk;
+}
+
+// ---- Log disk -------------------------------------------------------------------------------------------------
+
+/**
+ * A Docker log size as the daemon reads max-size (github.com/docker/go-units FromHumanSize, which json-file and
+ * local both use): a number, an optional space, then k, m, g, t or p, any case, optionally followed by `b` or
+ * `ib`, all decimal (`1g` = 10^9 bytes). No unit is bytes. Undefined for anything the daemon would refuse.
+ * The config contract accepts a subset (lib/config/primitives.ts sizeString: `10m`); a raw container may use more.
+ */
+export function dockerSizeBytes(size: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?) ?([kmgtp])?i?b?$/i.exec(size.trim());
+  if (!m) return undefined;
+  const power = m[2] ? "kmgtp".indexOf(m[2].toLowerCase()) + 1 : 0;
+  return Math.floor(Number(m[1]) * 1000 ** power);
+}
+
+/**
+ * The `local` driver's rotation when max-size / max-file are unset: 20 MiB x 5 files (docs.docker.com, Local file
+ * logging driver: "a 20M default size for each file and a default count of 5"; moby daemon/logger/local).
+ */
+export const LOCAL_DRIVER_DEFAULTS = { maxSize: "20m", maxSizeBytes: 20 * 1024 * 1024, maxFiles: 5 } as const;
+
+/**
+ * Where a container's logs go and how much disk they may take:
+ * - `files`: rotated files on the host's disk, at most maxSize x maxFiles (compression only makes it smaller);
+ * - `unbounded`: json-file without max-size, which grows until the disk is full (hardening-log-rotation refuses it,
+ *   so the disk budget leaves it out instead of refusing the host twice for one cause);
+ * - `elsewhere`: driver `none`, or a driver that ships logs off the container (journald, syslog, fluentd...);
+ * - `invalid`: a max-size or max-file the daemon would refuse at create time.
+ */
+export type LogDisk =
+  | { kind: "files"; driver: string; maxSize: string; sizeBytes: number; files: number; bytes: number }
+  | { kind: "unbounded"; driver: string }
+  | { kind: "elsewhere"; driver: string }
+  | { kind: "invalid"; driver: string; option: "max-size" | "max-file"; problem: string };
+
+/** Disk bytes of one container's logs: 0 unless they are rotated files on the host. */
+export const logBytesOf = (l: LogDisk) => (l.kind === "files" ? l.bytes : 0);
+
+/** From the container's logDriver and logOpts as Docker takes them (unset driver: the daemon's json-file). */
+export function logDiskOf(driver: string | undefined, opts: Record<string, unknown> | undefined): LogDisk {
+  const d = driver && driver.trim() !== "" ? driver : "json-file";
+  if (d !== "json-file" && d !== "local") return { kind: "elsewhere", driver: d };
+  const rawSize = opts?.["max-size"];
+  const rawFiles = opts?.["max-file"];
+  const sizeGiven = rawSize !== undefined && rawSize !== null && String(rawSize).trim() !== "";
+  const filesGiven = rawFiles !== undefined && rawFiles !== null && String(rawFiles).trim() !== "";
+  if (d === "json-file" && !sizeGiven) return { kind: "unbounded", driver: d };
+  const maxSize = sizeGiven ? String(rawSize) : LOCAL_DRIVER_DEFAULTS.maxSize;
+  const sizeBytes = sizeGiven ? dockerSizeBytes(maxSize) : LOCAL_DRIVER_DEFAULTS.maxSizeBytes;
+  if (sizeBytes === undefined) return { kind: "invalid", driver: d, option: "max-size", problem: `max-size ${JSON.stringify(maxSize)} is not a size the daemon reads (e.g. "10m")` };
+  // json-file keeps one file when max-file is unset; local keeps five.
+  const files = filesGiven ? Number(String(rawFiles).trim()) : d === "json-file" ? 1 : LOCAL_DRIVER_DEFAULTS.maxFiles;
+  if (!Number.isInteger(files) || files < 1) return { kind: "invalid", driver: d, option: "max-file", problem: `max-file ${JSON.stringify(rawFiles)} is not a whole number of files >= 1` };
+  // local treats max-size 0 as "no limit"; json-file refuses it at create time.
+  if (sizeBytes === 0) return d === "local" ? { kind: "unbounded", driver: d } : { kind: "invalid", driver: d, option: "max-size", problem: `max-size ${JSON.stringify(maxSize)} must be positive` };
+  return { kind: "files", driver: d, maxSize, sizeBytes, files, bytes: sizeBytes * files };
+}
+
+/** Disk sizes in the daemon's decimal units: `12 GB`, `12.5 GB`, `30 MB`, `64 kB`. */
+export function formatBytes(bytes: number): string {
+  const units: [number, string][] = [[1e12, "TB"], [1e9, "GB"], [1e6, "MB"], [1e3, "kB"]];
+  const [div, unit] = units.find(([d]) => bytes >= d) ?? [1, "B"];
+  return `${Math.round((bytes / div) * 100) / 100} ${unit}`;
 }
 
 export interface ServiceLine {
@@ -31,6 +105,10 @@ export interface ServiceLine {
   memoryEachMb: number;
   memoryMb: number;
   cpus: number;
+  /** The largest replica's log disk, and how it is rotated (`1g x 4`), or why it takes none. */
+  logEachBytes: number;
+  logRotation: string;
+  logBytes: number;
 }
 
 export interface HostReport extends HostBudget {
@@ -43,6 +121,28 @@ export interface HostReport extends HostBudget {
   headroomMb: number;
   fits: boolean;
   cpuFits: boolean;
+  /** The share of diskGb all containers' logs may take together (pack config maxLogDiskPercent). */
+  logDiskPercent: number;
+  logAllowanceBytes: number;
+  logBytes: number;
+  logFits: boolean;
+  /** Services whose logs are not bounded or not valid (they are refused by other rules, not counted here). */
+  logUnbounded: string[];
+  logInvalid: { service: string; problem: string }[];
+}
+
+/** How a line reads in messages and tables: `1g x 4`, `20m x 5 (local default)`, `off the host (journald)`. */
+function rotationOf(l: LogDisk): string {
+  switch (l.kind) {
+    case "files":
+      return `${l.maxSize} x ${l.files}`;
+    case "unbounded":
+      return `unbounded (${l.driver} without max-size)`;
+    case "elsewhere":
+      return l.driver === "none" ? "none (driver none)" : `off the host (${l.driver})`;
+    case "invalid":
+      return `invalid: ${l.problem}`;
+  }
 }
 
 /** Groups allocations into services, keeping declaration order so reports read like the config. */
@@ -50,14 +150,23 @@ function serviceLines(allocations: Allocation[]): ServiceLine[] {
   const lines = new Map<string, ServiceLine>();
   for (const a of allocations) {
     const line = lines.get(a.service);
+    const logBytes = logBytesOf(a.logs);
     if (!line) {
-      lines.set(a.service, { service: a.service, tier: a.tier, replicas: 1, memoryEachMb: a.memoryMb, memoryMb: a.memoryMb, cpus: a.cpus });
+      lines.set(a.service, {
+        service: a.service, tier: a.tier, replicas: 1, memoryEachMb: a.memoryMb, memoryMb: a.memoryMb, cpus: a.cpus,
+        logEachBytes: logBytes, logRotation: rotationOf(a.logs), logBytes,
+      });
     } else {
       line.replicas += 1;
       line.memoryMb += a.memoryMb;
       line.cpus += a.cpus;
+      line.logBytes += logBytes;
       // Replicas normally match; if one differs, show the largest so the line never understates.
       line.memoryEachMb = Math.max(line.memoryEachMb, a.memoryMb);
+      if (logBytes > line.logEachBytes) {
+        line.logEachBytes = logBytes;
+        line.logRotation = rotationOf(a.logs);
+      }
     }
   }
   return [...lines.values()];
@@ -67,8 +176,22 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 /** CPU counts are decimals ("0.5"); keep sums readable. */
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-export function evaluateHost(budget: HostBudget, allocations: Allocation[]): HostReport {
+/** Options of an evaluation: the log share is pack config (budget-host-log-disk), so callers pass what it says. */
+export interface BudgetOptions {
+  logDiskPercent?: number;
+}
+
+/** What all containers' logs may take on a host: a share of its disk, so images and volumes keep the rest. */
+export function logAllowanceBytes(diskGb: number, percent: number): number {
+  return Math.floor((diskGb * 1e9 * percent) / 100);
+}
+
+export function evaluateHost(budget: HostBudget, allocations: Allocation[], opts: BudgetOptions = {}): HostReport {
   const mine = allocations.filter((a) => a.host === budget.host);
+  const logDiskPercent = opts.logDiskPercent ?? DEFAULTS.maxLogDiskPercent;
+  const logBytes = sum(mine.map((a) => logBytesOf(a.logs)));
+  const allowance = logAllowanceBytes(budget.diskGb, logDiskPercent);
+  const distinct = (xs: string[]) => [...new Set(xs)];
   const services = serviceLines(mine);
   const declaredMb = sum(mine.map((a) => a.memoryMb));
   const platformMb = sum(mine.filter((a) => a.tier === "platform").map((a) => a.memoryMb));
@@ -84,11 +207,18 @@ export function evaluateHost(budget: HostBudget, allocations: Allocation[]): Hos
     headroomMb,
     fits: headroomMb >= 0,
     cpuFits: cpusDeclared <= budget.cpus,
+    logDiskPercent,
+    logAllowanceBytes: allowance,
+    logBytes,
+    logFits: logBytes <= allowance,
+    logUnbounded: distinct(mine.filter((a) => a.logs.kind === "unbounded").map((a) => a.service)),
+    logInvalid: mine.flatMap((a) => (a.logs.kind === "invalid" ? [{ service: a.service, problem: a.logs.problem }] : []))
+      .filter((x, i, all) => all.findIndex((y) => y.service === x.service && y.problem === x.problem) === i),
   };
 }
 
-export function evaluateBudget(hosts: HostBudget[], allocations: Allocation[]): HostReport[] {
-  return hosts.map((h) => evaluateHost(h, allocations));
+export function evaluateBudget(hosts: HostBudget[], allocations: Allocation[], opts: BudgetOptions = {}): HostReport[] {
+  return hosts.map((h) => evaluateHost(h, allocations, opts));
 }
 
 /** `agent 3x2048, postgres 1024`: biggest first, so the message starts with what to cut. */
@@ -99,11 +229,45 @@ export function describeServices(services: ServiceLine[]): string {
     .join(", ");
 }
 
-/** `host mini: 13824 MB declared + 1024 reserve = 14848 > 14336 budget (agent 3x2048, postgres 1024, ...)` */
-export function describeMemory(r: HostReport): string {
+/** `13824 MB declared + 1024 reserve = 14848 > 14336 budget (agent 3x2048, postgres 1024, ...)` */
+export function memoryArithmetic(r: HostReport): string {
   const total = r.declaredMb + r.reserveMb;
   const op = total > r.memoryMb ? ">" : "<=";
-  return `host ${r.host}: ${r.declaredMb} MB declared + ${r.reserveMb} reserve = ${total} ${op} ${r.memoryMb} budget (${describeServices(r.services)})`;
+  return `${r.declaredMb} MB declared + ${r.reserveMb} reserve = ${total} ${op} ${r.memoryMb} budget (${describeServices(r.services)})`;
+}
+
+/** `host mini: 13824 MB declared + 1024 reserve = 14848 > 14336 budget (agent 3x2048, postgres 1024, ...)` */
+export function describeMemory(r: HostReport): string {
+  return `host ${r.host}: ${memoryArithmetic(r)}`;
+}
+
+/** The services whose logs take the most disk, biggest first: the first is what to cut. */
+export function biggestLogs(services: ServiceLine[]): ServiceLine[] {
+  return services.filter((s) => s.logBytes > 0).sort((a, b) => b.logBytes - a.logBytes || a.service.localeCompare(b.service));
+}
+
+/**
+ * `agent 3x 1g x 4 = 12 GB, postgres 10m x 3 = 30 MB, ... and 9 more = 270 MB`: per service, replicas x max-size x
+ * max-file. The first `shown` services are spelled out; the rest are summed so the message stays one line.
+ */
+export function describeLogServices(services: ServiceLine[], shown = 4): string {
+  const lines = biggestLogs(services);
+  const spelled = lines.slice(0, shown).map((s) => `${s.service} ${s.replicas > 1 ? `${s.replicas}x ` : ""}${s.logRotation} = ${formatBytes(s.logBytes)}`);
+  const rest = lines.slice(shown);
+  if (rest.length > 0) spelled.push(`and ${rest.length} more = ${formatBytes(sum(rest.map((s) => s.logBytes)))}`);
+  return spelled.join(", ");
+}
+
+/** `logs may take 12.5 GB (agent 3x 1g x 4 = 12 GB, ...) > 10 GB allowance (10 % of diskGb 100)` */
+export function logDiskArithmetic(r: HostReport): string {
+  const op = r.logFits ? "<=" : ">";
+  const parts = describeLogServices(r.services);
+  return `logs may take ${formatBytes(r.logBytes)}${parts ? ` (${parts})` : ""} ${op} ${formatBytes(r.logAllowanceBytes)} allowance (${r.logDiskPercent} % of diskGb ${r.diskGb})`;
+}
+
+/** `host mini: logs may take 510 MB (...) <= 10 GB allowance (10 % of diskGb 100)` */
+export function describeLogDisk(r: HostReport): string {
+  return `host ${r.host}: ${logDiskArithmetic(r)}`;
 }
 
 export function describeCpu(r: HostReport): string {
@@ -119,11 +283,20 @@ export interface BudgetedService {
   replicas: number;
   memoryMb: number;
   cpus: string | number;
+  /** Resolved rotation (lib/config/resolve.ts resolveLogs): what components/service.ts turns into logDriver/logOpts. */
+  logs: { driver: string; maxSize: string; maxFiles: number };
+}
+
+/** The log options Service gives Docker for a resolved rotation (components/service.ts hardeningInputs). */
+export function logOptsOf(logs: BudgetedService["logs"]): Record<string, string> | undefined {
+  return logs.driver === "none" ? undefined : { "max-size": logs.maxSize, "max-file": String(logs.maxFiles) };
 }
 
 /** One allocation per replica, as the containers will be declared. */
 export function allocationsOf(services: BudgetedService[]): Allocation[] {
   return services.flatMap((s) =>
-    Array.from({ length: s.replicas }, () => ({ host: s.host, service: s.name, tier: s.tier, memoryMb: s.memoryMb, cpus: Number(s.cpus) })),
+    Array.from({ length: s.replicas }, () => ({
+      host: s.host, service: s.name, tier: s.tier, memoryMb: s.memoryMb, cpus: Number(s.cpus), logs: logDiskOf(s.logs.driver, logOptsOf(s.logs)),
+    })),
   );
 }

@@ -27,4 +27,10 @@ export const DEFAULTS = {
   maxHostMemoryMb: 14336,
   /** Platform services (monitoring, backups, tailnet) may declare at most this much per host. */
   maxPlatformMemoryMb: 1536,
+  /**
+   * All containers' logs on a host may take at most this share of its diskGb (budget-host-log-disk). The VM disk
+   * also holds images, every volume and the backup archive; logs are for diagnosis (metrics live in Prometheus),
+   * so a tenth is ample: the shipped defaults (10m x 3 per container) use about 5 % of it on the mini.
+   */
+  maxLogDiskPercent: 10,
 } as const;

@@ -18,6 +18,8 @@ export const LABEL = {
   hostMemoryMb: "minidock.host.memory-mb",
   hostReserveMb: "minidock.host.reserve-mb",
   hostCpus: "minidock.host.cpus",
+  /** The host's disk (hosts.<name>.diskGb), for the log disk budget. */
+  hostDiskGb: "minidock.host.disk-gb",
   /** On volumes: whether the backup service must cover it, or why it is exempt. */
   backup: "minidock.backup",
   backupExemptReason: "minidock.backup.exempt-reason",
@@ -60,6 +62,24 @@ export function serviceResourceName(service: string, host: string, tier: Tier): 
   return tier === "platform" ? `${host}.${service}` : service;
 }
 
+const IMAGE_SUFFIX = "-image";
+
+/** The Pulumi name of a service's docker.RemoteImage: `postgres-image`, `mini.cadvisor-image`. */
+export function imageResourceName(serviceResource: string): string {
+  return `${serviceResource}${IMAGE_SUFFIX}`;
+}
+
+/**
+ * The config service whose image a RemoteImage pulls (`postgres-image` -> `postgres`), so a policy can name
+ * `services.postgres.image`: a RemoteImage has no labels. Undefined for platform images (their service
+ * resource names carry the host and a '.', which no config name has) and for names this program did not make.
+ */
+export function serviceOfImageResource(resourceName: string): string | undefined {
+  if (!resourceName.endsWith(IMAGE_SUFFIX)) return undefined;
+  const service = resourceName.slice(0, -IMAGE_SUFFIX.length);
+  return NAME_PATTERN.test(service) ? service : undefined;
+}
+
 /** A volume shared by all replicas keeps the plain name; a per-replica volume carries the replica. */
 export function volumeName(service: string, volume: string, replica?: number): string {
   return replica === undefined ? `${PROJECT}-${service}-${volume}` : `${PROJECT}-${service}-${replica}-${volume}`;
@@ -67,6 +87,20 @@ export function volumeName(service: string, volume: string, replica?: number): s
 
 export function networkName(network: string): string {
   return `${PROJECT}-${network}`;
+}
+
+const PROVIDER_SUFFIX = "-docker";
+
+/** The Pulumi name of a host's docker provider: `mini-docker`. */
+export function providerResourceName(host: string): string {
+  return `${host}${PROVIDER_SUFFIX}`;
+}
+
+/** The host (`hosts.<name>` key) whose daemon a docker provider reaches, or undefined for a name we did not make. */
+export function hostOfProviderResource(resourceName: string): string | undefined {
+  if (!resourceName.endsWith(PROVIDER_SUFFIX)) return undefined;
+  const host = resourceName.slice(0, -PROVIDER_SUFFIX.length);
+  return NAME_PATTERN.test(host) ? host : undefined;
 }
 
 export function hostScopedResourceName(host: string, name: string): string {
@@ -82,6 +116,7 @@ export interface ContainerLabelInput {
   hostMemoryMb: number;
   hostReserveMb: number;
   hostCpus: number;
+  hostDiskGb: number;
   /** lib/configKeys.ts serviceConfigKey, for containers of config services. */
   configKey?: string;
 }
@@ -97,6 +132,7 @@ export function containerLabels(l: ContainerLabelInput): Record<string, string> 
     [LABEL.hostMemoryMb]: String(l.hostMemoryMb),
     [LABEL.hostReserveMb]: String(l.hostReserveMb),
     [LABEL.hostCpus]: String(l.hostCpus),
+    [LABEL.hostDiskGb]: String(l.hostDiskGb),
     ...(l.configKey ? { [LABEL.configKey]: l.configKey } : {}),
   };
 }

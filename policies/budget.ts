@@ -1,27 +1,53 @@
 import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { Allocation, HostBudget, HostReport, describeCpu, describeMemory, evaluateHost } from "../lib/budget";
+import {
+  Allocation, HostBudget, HostReport, LogDisk, ServiceLine, evaluateHost, logDiskArithmetic, logDiskOf, memoryArithmetic,
+} from "../lib/budget";
 import { DEFAULTS } from "../lib/defaults";
 import { LABEL, Tier } from "../lib/naming";
-import { MinidockPolicy, TYPE, defineRule, forStackType, forType, isUnknown, known, labelsOf, unknownMessage } from "./common";
+import { MinidockPolicy, TYPE, at, defineRule, forStackType, forType, isUnknown, known, labelsOf, unknownMessage } from "./common";
 
 /**
- * The memory budget, per host, from what the containers declare. Each container carries its host's name and
- * budget as labels (lib/naming.ts containerLabels), so the stack policy needs no stack config; the arithmetic
- * is lib/budget.ts, the same the program's outputs and `npm run budget` use.
+ * The host budgets, memory and log disk, from what the containers declare. Each container carries its host's
+ * name, memory, reserve, CPUs and disk as labels (lib/naming.ts containerLabels), so the stack policies need no
+ * stack config; the arithmetic is lib/budget.ts, the same the program's outputs and `npm run budget` use.
+ * Messages start with the host's config key (`hosts.mini.memoryMb`) and name the service keys to lower.
  */
 interface HostGroup {
   budget: HostBudget;
+  /** One per container, in the order of `containers`. */
   allocations: Allocation[];
   /** The host's docker provider: violations about the host are reported against it. */
   providerUrn?: string;
   containers: PolicyResource[];
+  /** Containers whose logDriver/logOpts are unknown at preview: counted as no disk, reported by the log rule. */
+  unknownLogs: PolicyResource[];
 }
 
 const num = (v: string | undefined) => (v !== undefined && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : undefined);
 
+function budgetOf(host: string, labels: Record<string, string>): HostBudget {
+  return {
+    host,
+    memoryMb: num(labels[LABEL.hostMemoryMb]) ?? 0,
+    reserveMb: num(labels[LABEL.hostReserveMb]) ?? 0,
+    cpus: num(labels[LABEL.hostCpus]) ?? 0,
+    diskGb: num(labels[LABEL.hostDiskGb]) ?? 0,
+  };
+}
+
+/** The log rotation Docker will apply, from the two options that bound it; UNKNOWN when either is computed. */
+function logsOf(props: Record<string, unknown>) {
+  return known(() => {
+    const opts = props.logOpts as Record<string, unknown> | undefined | null;
+    return { driver: props.logDriver as string | undefined, opts: opts ? { "max-size": opts["max-size"], "max-file": opts["max-file"] } : undefined };
+  });
+}
+
 /**
- * Groups containers by their minidock.host label. Containers that cannot be budgeted (no label, unknown
- * memory) are reported against themselves, so an unknown never lets the budget pass unseen.
+ * Groups containers by their minidock.host label, one allocation per container (memory, CPUs, log disk).
+ * Containers that cannot be budgeted are reported against themselves, so an unknown never lets a budget pass
+ * unseen: unknown labels and memory through `report` (the memory rule passes its own), unknown log options in
+ * `unknownLogs` (the log rule reports them). A container with unknown memory still counts for its logs.
  */
 export function hostGroups(containers: PolicyResource[], report: ReportViolation): Map<string, HostGroup> {
   const groups = new Map<string, HostGroup>();
@@ -35,41 +61,38 @@ export function hostGroups(containers: PolicyResource[], report: ReportViolation
     if (!host) continue; // budget-container-host-labels reports it
     const memory = known(() => c.props.memory);
     const cpus = known(() => c.props.cpus);
-    if (isUnknown(memory) || isUnknown(cpus)) {
-      report(`${c.name}: ${unknownMessage("memory/cpus")}; the host budget cannot be checked`, c.urn);
-      continue;
-    }
+    if (isUnknown(memory) || isUnknown(cpus)) report(`${c.name}: ${unknownMessage("memory/cpus")}; the host budget cannot be checked`, c.urn);
+    const budget = budgetOf(host, labels);
     let g = groups.get(host);
     if (!g) {
-      g = {
-        budget: {
-          host,
-          memoryMb: num(labels[LABEL.hostMemoryMb]) ?? 0,
-          reserveMb: num(labels[LABEL.hostReserveMb]) ?? 0,
-          cpus: num(labels[LABEL.hostCpus]) ?? 0,
-        },
-        allocations: [],
-        providerUrn: c.provider?.urn,
-        containers: [],
-      };
+      g = { budget, allocations: [], providerUrn: c.provider?.urn, containers: [], unknownLogs: [] };
       groups.set(host, g);
-    } else if (g.budget.memoryMb !== (num(labels[LABEL.hostMemoryMb]) ?? 0) || g.budget.reserveMb !== (num(labels[LABEL.hostReserveMb]) ?? 0)) {
-      report(`${c.name}: host ${host} budget labels (${labels[LABEL.hostMemoryMb]} MB, reserve ${labels[LABEL.hostReserveMb]}) disagree with other containers on the host (${g.budget.memoryMb} MB, reserve ${g.budget.reserveMb})`, c.urn);
+    } else if (g.budget.memoryMb !== budget.memoryMb || g.budget.reserveMb !== budget.reserveMb || g.budget.diskGb !== budget.diskGb) {
+      report(`${c.name}: host ${host} budget labels (${labels[LABEL.hostMemoryMb]} MB, reserve ${labels[LABEL.hostReserveMb]}, disk ${labels[LABEL.hostDiskGb]} GB) disagree with other containers on the host (${g.budget.memoryMb} MB, reserve ${g.budget.reserveMb}, disk ${g.budget.diskGb} GB)`, c.urn);
     }
+    const logs = logsOf(c.props);
+    if (isUnknown(logs)) g.unknownLogs.push(c);
+    const logDisk: LogDisk = isUnknown(logs) ? { kind: "elsewhere", driver: "unknown at preview" } : logDiskOf(logs.driver, logs.opts);
     g.containers.push(c);
     g.allocations.push({
       host,
       service: labels[LABEL.service] || c.name,
       tier: (labels[LABEL.tier] === "platform" ? "platform" : "workload") as Tier,
       memoryMb: typeof memory === "number" && memory > 0 ? memory : 0,
-      cpus: Number(cpus ?? 0) || 0,
+      cpus: isUnknown(cpus) ? 0 : Number(cpus ?? 0) || 0,
+      logs: logDisk,
     });
   }
   return groups;
 }
 
-export function hostReports(containers: PolicyResource[], report: ReportViolation): { report: HostReport; group: HostGroup }[] {
-  return [...hostGroups(containers, report).values()].map((group) => ({ report: evaluateHost(group.budget, group.allocations), group }));
+export function hostReports(containers: PolicyResource[], report: ReportViolation, logDiskPercent?: number): { report: HostReport; group: HostGroup }[] {
+  return [...hostGroups(containers, report).values()].map((group) => ({ report: evaluateHost(group.budget, group.allocations, { logDiskPercent }), group }));
+}
+
+/** The biggest workload service by `by`: the config service whose keys a message tells the user to lower. */
+function biggestWorkload(services: ServiceLine[], by: (s: ServiceLine) => number): ServiceLine | undefined {
+  return [...services].filter((s) => s.tier === "workload" && by(s) > 0).sort((a, b) => by(b) - by(a))[0];
 }
 
 export const hostMemoryFits: StackValidationPolicy = defineRule("budget", ["CIS 5.11", "minidock"], {
@@ -79,7 +102,39 @@ export const hostMemoryFits: StackValidationPolicy = defineRule("budget", ["CIS 
   validateStack: forStackType(TYPE.container, (containers, _args, report) => {
     for (const { report: r, group } of hostReports(containers, report)) {
       if (r.memoryMb <= 0) continue; // no budget labels: budget-container-host-labels reports it
-      if (!r.fits) report(`${describeMemory(r)}: ${-r.headroomMb} MB over; lower memoryMb or replicas, or move a service to another host`, group.providerUrn);
+      if (r.fits) continue;
+      const big = biggestWorkload(r.services, (s) => s.memoryMb);
+      const lower = big ? `lower services.${big.service}.memoryMb or services.${big.service}.replicas` : "lower the platform services' memory (monitoring.memoryMb.<component>)";
+      report(`hosts.${r.host}.memoryMb: ${memoryArithmetic(r)}: ${-r.headroomMb} MB over; ${lower}, or move a service to another host`, group.providerUrn);
+    }
+  }),
+});
+
+export const hostLogDisk: StackValidationPolicy = defineRule("budget", ["minidock"], {
+  name: "budget-host-log-disk",
+  description: "On each host, the logs all containers may keep (max-size x max-file per container, every replica) must fit maxLogDiskPercent of the host's diskGb.",
+  enforcementLevel: "mandatory",
+  configSchema: {
+    properties: {
+      maxLogDiskPercent: { type: "number", minimum: 1, maximum: 100, default: DEFAULTS.maxLogDiskPercent, description: "Share of a host's diskGb its containers' logs may take together, in percent" },
+    },
+  },
+  validateStack: forStackType(TYPE.container, (containers, args, report) => {
+    const { maxLogDiskPercent } = args.getConfig<{ maxLogDiskPercent: number }>();
+    for (const group of hostGroups(containers, () => undefined).values()) {
+      const host = group.budget.host;
+      for (const c of group.unknownLogs) report(`${c.name}: ${unknownMessage("logDriver/logOpts")}; host ${host}'s log disk cannot be checked`, c.urn);
+      group.allocations.forEach((a, i) => {
+        if (a.logs.kind !== "invalid") return;
+        const c = group.containers[i];
+        report(`${at(c.props, `logOpts.${a.logs.option}`)}: ${a.logs.problem}; the daemon refuses to create the container`, c.urn);
+      });
+      const r = evaluateHost(group.budget, group.allocations, { logDiskPercent: maxLogDiskPercent });
+      if (r.diskGb <= 0) continue; // no disk label: budget-container-host-labels reports it
+      if (r.logFits) continue;
+      const big = biggestWorkload(r.services, (s) => s.logBytes);
+      const lower = big ? `lower services.${big.service}.logs.maxSize or services.${big.service}.logs.maxFiles, or the stack-wide minidock:logMaxSize / minidock:logMaxFiles` : "lower the stack-wide minidock:logMaxSize / minidock:logMaxFiles";
+      report(`hosts.${host}.diskGb: ${logDiskArithmetic(r)} (maxLogDiskPercent); ${lower}, or give the host more disk`, group.providerUrn);
     }
   }),
 });
@@ -97,7 +152,7 @@ export const hostCeiling: StackValidationPolicy = defineRule("budget", ["minidoc
     const { maxHostMemoryMb } = args.getConfig<{ maxHostMemoryMb: number }>();
     for (const { report: r, group } of hostReports(containers, () => undefined)) {
       if (r.memoryMb > maxHostMemoryMb) {
-        report(`host ${r.host}: budget ${r.memoryMb} MB > ceiling ${maxHostMemoryMb} MB (maxHostMemoryMb); lower hosts.${r.host}.memoryMb`, group.providerUrn);
+        report(`hosts.${r.host}.memoryMb: budget ${r.memoryMb} MB > ceiling ${maxHostMemoryMb} MB (maxHostMemoryMb); lower it, macOS needs the rest of the mini's memory`, group.providerUrn);
       }
     }
   }),
@@ -117,7 +172,7 @@ export const platformMemory: StackValidationPolicy = defineRule("budget", ["mini
     for (const { report: r, group } of hostReports(containers, () => undefined)) {
       if (r.platformMb > maxPlatformMemoryMb) {
         const platform = r.services.filter((s) => s.tier === "platform").map((s) => `${s.service} ${s.memoryMb}`).join(", ");
-        report(`host ${r.host}: platform services declare ${r.platformMb} MB > ${maxPlatformMemoryMb} MB (maxPlatformMemoryMb) (${platform})`, group.providerUrn);
+        report(`hosts.${r.host}: platform services declare ${r.platformMb} MB > ${maxPlatformMemoryMb} MB (maxPlatformMemoryMb) (${platform}); lower monitoring.memoryMb.<component> or tailscale.container.memoryMb`, group.providerUrn);
       }
     }
   }),
@@ -129,7 +184,10 @@ export const hostCpu: StackValidationPolicy = defineRule("budget", ["CIS 5.12"],
   enforcementLevel: "advisory",
   validateStack: forStackType(TYPE.container, (containers, _args, report) => {
     for (const { report: r, group } of hostReports(containers, () => undefined)) {
-      if (!r.cpuFits) report(`${describeCpu(r)}; containers will be throttled under load`, group.providerUrn);
+      if (!r.cpuFits) {
+        const big = biggestWorkload(r.services, (s) => s.cpus);
+        report(`hosts.${r.host}.cpus: ${r.cpusDeclared} CPUs declared > ${r.cpus} available; containers will be throttled under load${big ? ` (biggest: services.${big.service}.cpus)` : ""}`, group.providerUrn);
+      }
     }
   }),
 });
@@ -157,9 +215,9 @@ export const containerHostLabels: ResourceValidationPolicy = defineRule("budget"
     const labels = labelsOf(props);
     if (isUnknown(labels)) return report(unknownMessage("labels"));
     if (!labels[LABEL.host]) return report(`no ${LABEL.host} label: the container is invisible to the host budget; create it through the Service component`);
-    const missing = [LABEL.hostMemoryMb, LABEL.hostReserveMb, LABEL.hostCpus].filter((k) => num(labels[k]) === undefined);
+    const missing = [LABEL.hostMemoryMb, LABEL.hostReserveMb, LABEL.hostCpus, LABEL.hostDiskGb].filter((k) => num(labels[k]) === undefined);
     if (missing.length > 0) report(`labels ${missing.join(", ")} missing or not numbers: host ${labels[LABEL.host]}'s budget is unknown`);
   }),
 });
 
-export const budgetPolicies: MinidockPolicy[] = [hostMemoryFits, hostCeiling, platformMemory, hostCpu, containerLimits, containerHostLabels];
+export const budgetPolicies: MinidockPolicy[] = [hostMemoryFits, hostLogDisk, hostCeiling, platformMemory, hostCpu, containerLimits, containerHostLabels];

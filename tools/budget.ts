@@ -1,10 +1,27 @@
 /**
  * `npm run budget [-- --stack NAME | --config FILE] [--markdown]`: per host, what the program declares against the
- * host's memory budget (platform and workload apart). Evaluates index.ts under mocks, so platform services the
- * program adds count too. Exit 1 when a host is over budget or the config is invalid, 2 on wrong usage.
+ * host's memory budget (platform and workload apart) and what its containers' logs may keep against the host's
+ * log disk allowance. Evaluates index.ts under mocks, so platform services the program adds count too. The log
+ * share is the stack's pack config (budget-host-log-disk.maxLogDiskPercent), as `npm run check` applies it.
+ * Exit 1 when a host is over either budget or the config is invalid, 2 on wrong usage.
  */
-import { budgetReports, formatBudget } from "./budgetReport";
-import { evaluate, loadStack, oneStackTarget, parseCli, runMain, validStack } from "./stackRun";
+import * as fs from "fs";
+import { DEFAULTS } from "../lib/defaults";
+import { budgetReports, formatBudget, hostFits } from "./budgetReport";
+import { UsageError, evaluate, loadStack, oneStackTarget, parseCli, relativeToCwd, runMain, validStack } from "./stackRun";
+
+/** maxLogDiskPercent from the policy config file, else the pack's default. */
+export function logDiskPercentOf(policyConfigFile: string): number {
+  let config: unknown;
+  try {
+    config = JSON.parse(fs.readFileSync(policyConfigFile, "utf8"));
+  } catch (e) {
+    throw new UsageError(`policy config ${relativeToCwd(policyConfigFile)}: ${(e as Error).message}`);
+  }
+  const entry = (config as Record<string, unknown> | null)?.["budget-host-log-disk"];
+  const percent = entry && typeof entry === "object" ? (entry as { maxLogDiskPercent?: unknown }).maxLogDiskPercent : undefined;
+  return typeof percent === "number" ? percent : DEFAULTS.maxLogDiskPercent;
+}
 
 const USAGE = "npm run budget -- [--stack NAME | --config FILE] [--markdown]   (default stack: mini)";
 
@@ -15,10 +32,10 @@ async function main(argv: string[]): Promise<number> {
   const ev = valid && (await evaluate(valid));
   const loaded = ev && validStack(valid); // the program can still refuse the config (platform checks)
   if (!ev || !loaded) return 1;
-  const hosts = loaded.resolved.hosts.map((h) => ({ host: h.name, memoryMb: h.memoryMb, reserveMb: h.reserveMb, cpus: h.cpus }));
-  const reports = budgetReports(hosts, ev.resources);
+  const hosts = loaded.resolved.hosts.map((h) => ({ host: h.name, memoryMb: h.memoryMb, reserveMb: h.reserveMb, cpus: h.cpus, diskGb: h.diskGb }));
+  const reports = budgetReports(hosts, ev.resources, { logDiskPercent: logDiskPercentOf(target.policyConfigFile) });
   console.log(formatBudget(target.stack, reports, opts.markdown));
-  return reports.every((r) => r.fits) ? 0 : 1;
+  return reports.every(hostFits) ? 0 : 1;
 }
 
 if (require.main === module) runMain(USAGE, () => main(process.argv.slice(2)));

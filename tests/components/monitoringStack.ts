@@ -1,4 +1,4 @@
-import { Allocation, evaluateBudget } from "../../lib/budget";
+import { Allocation, evaluateBudget, logDiskOf } from "../../lib/budget";
 import { MONITORING_COMPONENTS } from "../../lib/config/monitoring";
 import { resolveStackConfig } from "../../lib/config/resolve";
 import { DEFAULTS } from "../../lib/defaults";
@@ -68,8 +68,9 @@ export function describeMonitoringStack(stack: string): () => Evaluation {
     const allocations: Allocation[] = containers().map((c) => ({
       host: label(c, LABEL.host)!, service: label(c, LABEL.service)!, tier: label(c, LABEL.tier) as Tier,
       memoryMb: c.inputs.memory as number, cpus: Number(c.inputs.cpus),
+      logs: logDiskOf(c.inputs.logDriver as string, c.inputs.logOpts as Record<string, unknown>),
     }));
-    const reports = evaluateBudget(config.hosts.map((h) => ({ host: h.name, memoryMb: h.memoryMb, reserveMb: h.reserveMb, cpus: h.cpus })), allocations);
+    const reports = evaluateBudget(config.hosts.map((h) => ({ host: h.name, memoryMb: h.memoryMb, reserveMb: h.reserveMb, cpus: h.cpus, diskGb: h.diskGb })), allocations);
     for (const r of reports) {
       expect(r.platformMb).toBeLessThanOrEqual(DEFAULTS.maxPlatformMemoryMb);
       expect(r.fits).toBe(true);

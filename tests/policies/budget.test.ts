@@ -1,5 +1,5 @@
 import { LABEL } from "../../lib/naming";
-import { check, container, HostLabels, mutate, of, provider, setLabel, UNKNOWN_NUMBER, violations } from "./support";
+import { check, container, HostLabels, mutate, of, provider, setLabel, UNKNOWN_NUMBER, UNKNOWN_OBJECT, UNKNOWN_STRING, violations } from "./support";
 
 /**
  * Budget rules. Each container carries its host and the host's budget as labels (as Service sets them); the
@@ -24,7 +24,7 @@ describe("budget-host-memory", () => {
     expect(of(r, "budget-host-memory")).toEqual([expect.objectContaining({
       enforcementLevel: "mandatory",
       resourceName: "mini-docker",
-      message: "host mini: 13824 MB declared + 1024 reserve = 14848 > 14336 budget (agent 3x2048, cache 6144, postgres 1024, redis 512): 512 MB over; lower memoryMb or replicas, or move a service to another host",
+      message: "hosts.mini.memoryMb: 13824 MB declared + 1024 reserve = 14848 > 14336 budget (agent 3x2048, cache 6144, postgres 1024, redis 512): 512 MB over; lower services.agent.memoryMb or services.agent.replicas, or move a service to another host",
     })]);
   });
   test("exactly at the budget fits", async () => {
@@ -37,7 +37,7 @@ describe("budget-host-memory", () => {
       return c;
     };
     const r = await check([provider(), provider("mini2-docker"), ...miniStack(), other("big-1", 4096), other("big-2", 4096)]);
-    expect(of(r, "budget-host-memory")).toEqual([expect.objectContaining({ resourceName: "mini2-docker", message: expect.stringMatching(/^host mini2: 8192 MB declared \+ 1024 reserve = 9216 > 8192 budget \(big 2x4096\)/) })]);
+    expect(of(r, "budget-host-memory")).toEqual([expect.objectContaining({ resourceName: "mini2-docker", message: expect.stringMatching(/^hosts.mini2.memoryMb: 8192 MB declared \+ 1024 reserve = 9216 > 8192 budget \(big 2x4096\)/) })]);
   });
   test("a container whose memory is unknown at preview is reported, not left out of the sum", async () => {
     const r = await check([...miniStack(), mutate(make("x-1", 1), "memory", UNKNOWN_NUMBER)]);
@@ -51,7 +51,7 @@ describe("budget-host-memory", () => {
 describe("budget-host-ceiling", () => {
   const big = () => [make("a-1", 1024, { memoryMb: 15360 })];
   test("a host budget above maxHostMemoryMb (default 14336) fails", async () => {
-    expect(await violations("budget-host-ceiling", big())).toEqual([expect.stringMatching(/host mini: budget 15360 MB > ceiling 14336 MB/)]);
+    expect(await violations("budget-host-ceiling", big())).toEqual([expect.stringMatching(/^mandatory mini-docker: hosts.mini.memoryMb: budget 15360 MB > ceiling 14336 MB/)]);
   });
   test("the ceiling is configurable", async () => {
     expect(await violations("budget-host-ceiling", big(), { "budget-host-ceiling": { maxHostMemoryMb: 15360 } })).toEqual([]);
@@ -62,7 +62,7 @@ describe("budget-platform-memory", () => {
   const platform = (name: string, memory: number) => make(name, memory, { tier: "platform" });
   test("platform services above maxPlatformMemoryMb (default 1536) fail; workload does not count", async () => {
     expect(await violations("budget-platform-memory", [platform("prometheus-1", 1024), platform("grafana-1", 768), make("agent-1", 4096)]))
-      .toEqual([expect.stringMatching(/host mini: platform services declare 1792 MB > 1536 MB \(maxPlatformMemoryMb\) \(prometheus 1024, grafana 768\)/)]);
+      .toEqual([expect.stringMatching(/hosts.mini: platform services declare 1792 MB > 1536 MB \(maxPlatformMemoryMb\) \(prometheus 1024, grafana 768\)/)]);
   });
   test("within the limit passes, and the limit is configurable", async () => {
     expect(await violations("budget-platform-memory", [platform("prometheus-1", 1024), platform("grafana-1", 512)])).toEqual([]);
@@ -73,7 +73,7 @@ describe("budget-platform-memory", () => {
 describe("budget-host-cpu (advisory)", () => {
   test("more CPUs than the host has is advisory", async () => {
     expect(await violations("budget-host-cpu", [make("a-1", 512, { cpus: 2 }, "1.5"), make("b-1", 512, { cpus: 2 }, "1")]))
-      .toEqual(["advisory mini-docker: host mini: 2.5 CPUs declared > 2 available; containers will be throttled under load"]);
+      .toEqual(["advisory mini-docker: hosts.mini.cpus: 2.5 CPUs declared > 2 available; containers will be throttled under load (biggest: services.a.cpus)"]);
   });
   test("within the host's CPUs passes", async () => {
     expect(await violations("budget-host-cpu", miniStack())).toEqual([]);
@@ -107,7 +107,88 @@ describe("budget-container-host-labels", () => {
   test("a missing or non-numeric budget label fails", async () => {
     expect(await violations("budget-container-host-labels", [setLabel(container(), LABEL.hostMemoryMb, "lots")])).toEqual([expect.stringMatching(/minidock.host.memory-mb/)]);
   });
+  test("the host's disk label is required too: without it the log disk cannot be budgeted", async () => {
+    expect(await violations("budget-container-host-labels", [setLabel(container(), LABEL.hostDiskGb, undefined)])).toEqual([expect.stringMatching(/labels minidock.host.disk-gb missing/)]);
+  });
   test("Service's labels pass", async () => {
     expect(await violations("budget-container-host-labels", [container()])).toEqual([]);
+  });
+});
+
+describe("budget-host-log-disk", () => {
+  /** A container with the given rotation; every other input as Service sets it. */
+  const logged = (name: string, maxSize: string, maxFiles: number, l: HostLabels = {}) =>
+    mutate(make(name, 256, l), "logOpts", { "max-size": maxSize, "max-file": String(maxFiles) });
+  const workload = (name: string, maxSize: string, maxFiles: number) => setLabel(logged(name, maxSize, maxFiles), LABEL.configKey, `services.${name.replace(/-\d+$/, "")}`);
+
+  test("the shipped rotation (10m x 3 per container) fits easily", async () => {
+    expect(await violations("budget-host-log-disk", miniStack())).toEqual([]);
+  });
+  test("over the allowance: the host's key, the arithmetic per service and the keys to lower, against the provider", async () => {
+    const r = await check([workload("agent-1", "2g", 10), workload("agent-2", "2g", 10), workload("agent-3", "2g", 10), workload("postgres-1", "10m", 3)]);
+    expect(of(r, "budget-host-log-disk")).toEqual([expect.objectContaining({
+      enforcementLevel: "mandatory",
+      resourceName: "mini-docker",
+      message: "hosts.mini.diskGb: logs may take 60.03 GB (agent 3x 2g x 10 = 60 GB, postgres 10m x 3 = 30 MB) > 10 GB allowance (10 % of diskGb 100) (maxLogDiskPercent); " +
+        "lower services.agent.logs.maxSize or services.agent.logs.maxFiles, or the stack-wide minidock:logMaxSize / minidock:logMaxFiles, or give the host more disk",
+    })]);
+  });
+  test("replicas count: one 1g x 4 container fits, three do not", async () => {
+    expect(await violations("budget-host-log-disk", [logged("agent-1", "1g", 4)])).toEqual([]);
+    expect(await violations("budget-host-log-disk", [logged("agent-1", "1g", 4), logged("agent-2", "1g", 4), logged("agent-3", "1g", 4)]))
+      .toEqual([expect.stringMatching(/^mandatory mini-docker: hosts.mini.diskGb: logs may take 12 GB \(agent 3x 1g x 4 = 12 GB\) > 10 GB/)]);
+  });
+  test("a smaller disk has a smaller allowance: 3 GB of logs fit 100 GB, not 20 GB", async () => {
+    const three = (l: HostLabels) => [logged("a-1", "1g", 3, l)];
+    expect(await violations("budget-host-log-disk", three({}))).toEqual([]);
+    expect(await violations("budget-host-log-disk", three({ diskGb: 20 }))).toEqual([expect.stringMatching(/logs may take 3 GB \(a 1g x 3 = 3 GB\) > 2 GB allowance \(10 % of diskGb 20\)/)]);
+  });
+  test("the share is pack config (maxLogDiskPercent)", async () => {
+    const big = [logged("a-1", "1g", 4), logged("a-2", "1g", 4), logged("a-3", "1g", 4)];
+    expect(await violations("budget-host-log-disk", big, { "budget-host-log-disk": { maxLogDiskPercent: 15 } })).toEqual([]);
+    expect(await violations("budget-host-log-disk", [logged("a-1", "1g", 2)], { "budget-host-log-disk": { maxLogDiskPercent: 1 } })).toEqual([expect.stringMatching(/> 1 GB allowance \(1 % of diskGb 100\)/)]);
+  });
+  test("platform services' logs count too; with no workload to blame the message names the stack-wide keys", async () => {
+    const platform = [1, 2, 3, 4, 5, 6].map((i) => logged(`p${i}-1`, "500m", 4, { tier: "platform" }));
+    expect(await violations("budget-host-log-disk", platform)).toEqual([expect.stringMatching(/logs may take 12 GB .*; lower the stack-wide minidock:logMaxSize \/ minidock:logMaxFiles, or give/)]);
+  });
+  test("two hosts: only the one over its allowance is reported", async () => {
+    const other = (name: string) => {
+      const c = logged(name, "1g", 2, { host: "mini2", diskGb: 10 });
+      c.provider = "urn:pulumi:test::minidock::pulumi:providers:docker::mini2-docker::mini2-docker-id";
+      return c;
+    };
+    const r = await check([provider(), provider("mini2-docker"), ...miniStack(), other("big-1")]);
+    expect(of(r, "budget-host-log-disk").map((v) => [v.resourceName, v.message.slice(0, 40)])).toEqual([["mini2-docker", "hosts.mini2.diskGb: logs may take 2 GB ("]]);
+  });
+  test("local without options counts Docker's 20 MiB x 5; driver none and journald take no disk here", async () => {
+    const local = mutate(mutate(make("l-1", 256), "logDriver", "local"), "logOpts", undefined);
+    const none = mutate(mutate(make("n-1", 256), "logDriver", "none"), "logOpts", undefined);
+    const journald = mutate(logged("j-1", "9g", 9), "logDriver", "journald");
+    // 1 % of 100 GB = 1 GB: the 9g x 9 journald container would be 81 GB if it counted.
+    expect(await violations("budget-host-log-disk", [local, none, journald], { "budget-host-log-disk": { maxLogDiskPercent: 1 } })).toEqual([]);
+    // 20 MiB x 5 = 104.86 MB: over an allowance of 100 MB (1 % of 10 GB).
+    const small = mutate(mutate(make("l-1", 256, { diskGb: 10 }), "logDriver", "local"), "logOpts", undefined);
+    expect(await violations("budget-host-log-disk", [small], { "budget-host-log-disk": { maxLogDiskPercent: 1 } }))
+      .toEqual([expect.stringMatching(/logs may take 104.86 MB \(l 20m x 5 = 104.86 MB\) > 100 MB allowance/)]);
+  });
+  test("a max-size the daemon cannot read is reported at the user's key", async () => {
+    const bad = workload("agent-1", "lots", 3);
+    expect(await violations("budget-host-log-disk", [bad])).toEqual([
+      'mandatory agent-1: services.agent.logs.maxSize (logOpts.max-size): max-size "lots" is not a size the daemon reads (e.g. "10m"); the daemon refuses to create the container',
+    ]);
+  });
+  test.each([
+    ["logOpts", UNKNOWN_OBJECT],
+    ["logOpts.max-size", UNKNOWN_STRING],
+    ["logOpts.max-file", UNKNOWN_STRING],
+    ["logDriver", UNKNOWN_STRING],
+  ])("%s unknown at preview is a mandatory violation on the container, not a silent zero", async (path, value) => {
+    const r = await check([...miniStack(), mutate(make("x-1", 256), path, value)]);
+    expect(of(r, "budget-host-log-disk")).toEqual([expect.objectContaining({ enforcementLevel: "mandatory", resourceName: "x-1", message: expect.stringMatching(/^x-1: logDriver\/logOpts is not known at preview.*host mini's log disk cannot be checked/) })]);
+  });
+  test("unknown memory does not hide a container's logs from the log disk", async () => {
+    const c = mutate(logged("big-1", "5g", 3), "memory", UNKNOWN_NUMBER);
+    expect(await violations("budget-host-log-disk", [c])).toEqual([expect.stringMatching(/logs may take 15 GB/)]);
   });
 });

@@ -1,15 +1,19 @@
 import { allocationsFromResources, budgetReports, formatBudget, hostPie } from "../../tools/budgetReport";
 import { RecordedResource } from "../../tools/offline/evaluate";
+import * as fs from "fs";
+import * as path from "path";
 import { LABEL, toLabelList } from "../../lib/naming";
+import { logDiskPercentOf } from "../../tools/budget";
+import { tempDir } from "../support/tmp";
 
 /** `npm run budget` rendering over hand-made container records (what the program registers), no evaluation. */
-function container(name: string, host: string, service: string, tier: string, memory: number, cpus: string): RecordedResource {
+function container(name: string, host: string, service: string, tier: string, memory: number, cpus: string, logOpts = { "max-size": "10m", "max-file": "3" }): RecordedResource {
   return {
     type: "docker:index/container:Container",
     name,
     urn: `urn:x::${name}`,
     custom: true,
-    inputs: { memory, cpus, labels: toLabelList({ [LABEL.host]: host, [LABEL.service]: service, [LABEL.tier]: tier }) },
+    inputs: { memory, cpus, logDriver: "json-file", logOpts, labels: toLabelList({ [LABEL.host]: host, [LABEL.service]: service, [LABEL.tier]: tier }) },
     secretInputs: [],
     options: { dependencies: [], deleteBeforeReplace: false },
   };
@@ -24,14 +28,17 @@ const resources = [
   { type: "docker:index/volume:Volume", name: "v", urn: "urn:x::v", custom: true, inputs: {}, secretInputs: [], options: { dependencies: [], deleteBeforeReplace: false } },
 ];
 const hosts = [
-  { host: "mini", memoryMb: 8192, reserveMb: 1024, cpus: 8 },
-  { host: "edge", memoryMb: 1024, reserveMb: 512, cpus: 2 },
+  { host: "mini", memoryMb: 8192, reserveMb: 1024, cpus: 8, diskGb: 100 },
+  { host: "edge", memoryMb: 1024, reserveMb: 512, cpus: 2, diskGb: 20 },
 ];
 
 test("allocations come from containers' labels and memory; other resources are ignored", () => {
   const a = allocationsFromResources(resources);
   expect(a).toHaveLength(5);
-  expect(a[2]).toEqual({ host: "mini", service: "prometheus", tier: "platform", memoryMb: 512, cpus: 0.5 });
+  expect(a[2]).toEqual({
+    host: "mini", service: "prometheus", tier: "platform", memoryMb: 512, cpus: 0.5,
+    logs: { kind: "files", driver: "json-file", maxSize: "10m", sizeBytes: 10e6, files: 3, bytes: 30e6 },
+  });
 });
 
 test("the table keeps platform and workload apart, with reserve, budget and headroom", () => {
@@ -48,13 +55,54 @@ test("the table keeps platform and workload apart, with reserve, budget and head
 });
 
 test("--markdown adds a heading and a mermaid pie per host; an over-budget host shows no headroom slice", () => {
-  const over = budgetReports([{ host: "edge", memoryMb: 512, reserveMb: 300, cpus: 2 }], resources);
+  const over = budgetReports([{ host: "edge", memoryMb: 512, reserveMb: 300, cpus: 2, diskGb: 20 }], resources);
   const md = formatBudget("mini", over, true);
-  expect(md).toContain("## Memory budget: stack `mini` (❌ over budget: edge)");
+  expect(md).toContain("## Memory and log disk budget: stack `mini` (❌ over budget: edge (memory))");
   expect(hostPie(over[0])).toBe(
     ["```mermaid", "pie showData title host edge: OVER 512 MB budget by 44 MB", '    "web (256 MB)" : 256', '    "reserve (300 MB)" : 300', "```"].join("\n"),
   );
   const ok = formatBudget("mini", budgetReports(hosts, resources), true);
   expect(ok).toContain('    "agent (2x2048 MB)" : 4096');
   expect(ok).toContain('    "headroom (1536 MB)" : 1536');
+});
+
+test("disk beside memory: each host's log rotation per service, the total and the allowance", () => {
+  const text = formatBudget("mini", budgetReports(hosts, resources), false);
+  expect(text).toContain([
+    "#### host mini log disk: fits, 9.88 GB headroom",
+    "",
+    "| service | replicas | rotation (max-size x max-file) | each | total |",
+    "|---|---:|---|---:|---:|",
+    "| agent | 2 | 10m x 3 | 30 MB | 60 MB |",
+    "| postgres | 1 | 10m x 3 | 30 MB | 30 MB |",
+    "| prometheus | 1 | 10m x 3 | 30 MB | 30 MB |",
+    "| **all containers** | 4 | | | **120 MB** |",
+    "| allowance | | 10 % of diskGb 100 | | 10 GB |",
+    "",
+    "host mini: logs may take 120 MB (agent 2x 10m x 3 = 60 MB, postgres 10m x 3 = 30 MB, prometheus 10m x 3 = 30 MB) <= 10 GB allowance (10 % of diskGb 100)",
+  ].join("\n"));
+  expect(text).toContain("#### host edge log disk: fits, 1.97 GB headroom");
+});
+
+test("a host over its log allowance fails the run, named with what is over; the share is an option", () => {
+  const noisy = [...resources, container("agent-3", "edge", "chatty", "workload", 128, "0.1", { "max-size": "1g", "max-file": "3" })];
+  const reports = budgetReports(hosts, noisy);
+  expect(reports.map((r) => [r.host, r.fits, r.logFits])).toEqual([["mini", true, true], ["edge", true, false]]);
+  const text = formatBudget("mini", reports, false);
+  expect(text).toContain("#### host edge log disk: OVER ALLOWANCE by 1.03 GB");
+  expect(text).toContain("| chatty | 1 | 1g x 3 | 3 GB | 3 GB |");
+  expect(text).toMatch(/FAIL: stack mini: over budget: edge \(log disk\)$/);
+  expect(budgetReports(hosts, noisy, { logDiskPercent: 20 })[1].logFits).toBe(true);
+});
+
+test("npm run budget takes the log share from the stack's policy config, as the pack does", () => {
+  const dir = tempDir("minidock-budget-");
+  const write = (name: string, config: unknown) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, JSON.stringify(config));
+    return file;
+  };
+  expect(logDiskPercentOf(write("set.json", { "budget-host-log-disk": { maxLogDiskPercent: 15 } }))).toBe(15);
+  expect(logDiskPercentOf(write("level-only.json", { "budget-host-log-disk": "advisory" }))).toBe(10);
+  expect(logDiskPercentOf(path.join(__dirname, "../../policies/mini.json"))).toBe(10);
 });

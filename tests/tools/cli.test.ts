@@ -8,7 +8,8 @@ import { SECRET_PLACEHOLDER } from "../../tools/offline/stackFile";
  * themselves (the Pulumi engine and providers, via tools/offline). index.ts registers resources at module load,
  * so each stack needs its own process: 12 spawns, run two at a time in beforeAll.
  *
- * Each bad-*.yaml changes ONE thing in Pulumi.clean.yaml, so each must fail on exactly one mandatory rule.
+ * Each bad-*.yaml changes ONE thing in Pulumi.clean.yaml, so each must fail on exactly one mandatory rule, or (bad-config,
+ * bad-latest) on the config contract.
  */
 const ROOT = path.resolve(__dirname, "../..");
 const FIXTURES = path.join(ROOT, "tests/fixtures/stacks");
@@ -36,7 +37,6 @@ function run(tool: "check" | "budget", args: string[]): Promise<Run> {
 
 /** Bad fixture → the one mandatory rule it must trip, and the resource it must name. */
 const BAD: Record<string, { rule: string; resource: string }> = {
-  "bad-latest": { rule: "images-tag-not-latest", resource: "web-image" },
   "bad-bind-all": { rule: "network-ports-bound-to-address", resource: "web-1" },
   "bad-low-port": { rule: "network-no-privileged-host-ports", resource: "web-1" },
   "bad-privileged": { rule: "hardening-no-privileged", resource: "web-1" },
@@ -46,12 +46,14 @@ const BAD: Record<string, { rule: string; resource: string }> = {
   "bad-restart-no": { rule: "hardening-restart-policy", resource: "web-1" },
   "bad-over-budget": { rule: "budget-host-memory", resource: "mini-docker" },
 };
-// bad-latest runs in text mode (to check the preview-style grouping); the others in --json.
-const TEXT_MODE = "bad-latest";
+// bad-bind-all runs in text mode (to check the preview-style grouping); the others in --json.
+const TEXT_MODE = "bad-bind-all";
 
 const jobs: Record<string, () => Promise<Run>> = {
   clean: () => run("check", ["--config", fixture("clean"), "--json"]),
   "bad-config": () => run("check", ["--config", fixture("bad-config")]),
+  // A floating tag is the config contract's to refuse (lib/images.ts pinProblem, shared with images-pinned-tag).
+  "bad-latest": () => run("check", ["--config", fixture("bad-latest")]),
   "budget-over": () => run("budget", ["--config", fixture("bad-over-budget")]),
   ...Object.fromEntries(
     Object.keys(BAD).map((name) => [name, () => run("check", ["--config", fixture(name), ...(name === TEXT_MODE ? [] : ["--json"])])]),
@@ -107,8 +109,8 @@ describe("npm run check", () => {
     const r = results[name];
     expect(r.code).toBe(1);
     if (name === TEXT_MODE) {
-      expect(r.stdout).toContain(`- [mandatory]  ${want.rule}  (docker:index/remoteImage:RemoteImage: ${want.resource})`);
-      expect(r.stdout).toMatch(/^FAIL: stack bad-latest: .* 1 mandatory/m);
+      expect(r.stdout).toContain(`- [mandatory]  ${want.rule}  (docker:index/container:Container: ${want.resource})`);
+      expect(r.stdout).toMatch(new RegExp(`^FAIL: stack ${TEXT_MODE}: .* 1 mandatory`, "m"));
       return;
     }
     const mandatory = json(name).violations.filter((v) => v.enforcementLevel === "mandatory");
@@ -119,7 +121,7 @@ describe("npm run check", () => {
 
   test("the over-budget stack names the host and shows the arithmetic", () => {
     const [v] = json("bad-over-budget").violations.filter((x) => x.enforcementLevel === "mandatory");
-    expect(v.message).toMatch(/^host mini: 5120 MB declared \+ 512 reserve = 5632 > 4096 budget \(worker 3x1536, cache 512\)/);
+    expect(v.message).toMatch(/^hosts.mini.memoryMb: 5120 MB declared \+ 512 reserve = 5632 > 4096 budget \(worker 3x1536, cache 512\)/);
     expect(v.message).not.toMatch(/host edge/);
   });
 
@@ -127,6 +129,13 @@ describe("npm run check", () => {
     const r = results["bad-config"];
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('services.web.memoryMb: expected number, got "lots"');
+    expect(r.stdout).not.toContain("Policies:");
+  });
+
+  test("a floating tag is a config error at the image's key, in the pack rule's words", () => {
+    const r = results["bad-latest"];
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('services.web.image: nginx:latest: tag "latest" moves with every release; pin a digest');
     expect(r.stdout).not.toContain("Policies:");
   });
 });
@@ -145,6 +154,6 @@ describe("npm run budget", () => {
     expect(mini).toMatch(/\| budget \| \| \| \| 4096 \|/);
     expect(mini).toContain("| **headroom** | | | | **-1536** |");
     expect(edge).toContain("### host edge: fits, 1280 MB headroom");
-    expect(r.stdout).toMatch(/^FAIL: stack bad-over-budget: over budget: mini$/m);
+    expect(r.stdout).toMatch(/^FAIL: stack bad-over-budget: over budget: mini \(memory\)$/m);
   });
 });

@@ -46,6 +46,7 @@ export interface HostLabels {
   memoryMb?: number;
   reserveMb?: number;
   cpus?: number;
+  diskGb?: number;
 }
 
 export function labels(l: HostLabels = {}): { label: string; value: string }[] {
@@ -58,6 +59,7 @@ export function labels(l: HostLabels = {}): { label: string; value: string }[] {
     { label: LABEL.hostMemoryMb, value: String(l.memoryMb ?? 14336) },
     { label: LABEL.hostReserveMb, value: String(l.reserveMb ?? 1024) },
     { label: LABEL.hostCpus, value: String(l.cpus ?? 8) },
+    { label: LABEL.hostDiskGb, value: String(l.diskGb ?? 100) },
     { label: LABEL.secretEnv, value: "" },
   ];
 }
