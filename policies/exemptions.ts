@@ -1,6 +1,9 @@
 import { ReportViolation, ResourceValidation, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { MinidockPolicy, UnknownValueError, nameOfUrn, pulumiTypeOf, withPulumiType } from "./common";
+import { EXPIRY_PATTERN, expiredNote, isExpired, todayUtc } from "./expiry";
+
+export { EXPIRY_NOTICE_DAYS, EXPIRY_PATTERN, isCalendarDate, isExpired, todayUtc, withoutExpiredNote } from "./expiry";
 
 /**
  * Per-resource exemptions with a written reason. Every policy's config accepts
@@ -27,45 +30,6 @@ export interface Exemption {
   reason: string;
   /** Last day it applies (UTC), `YYYY-MM-DD`. */
   expires?: string;
-}
-
-/** `YYYY-MM-DD` with a month 01-12 and a day 01-31: what every JSON-schema validator enforces (`format` is optional in the spec). */
-export const EXPIRY_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
-
-/** A real calendar date in `YYYY-MM-DD` (2026-02-30 is not). */
-export function isCalendarDate(s: string): boolean {
-  if (!new RegExp(EXPIRY_PATTERN).test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
-/**
- * Today's date in UTC, `YYYY-MM-DD`: the day exemptions are judged against. MINIDOCK_TODAY overrides the clock
- * (tests, or "will this still pass next month?"); it must itself be a calendar date, or every rule errors.
- */
-export function todayUtc(env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): string {
-  const given = env.MINIDOCK_TODAY;
-  if (given !== undefined && given !== "") {
-    if (!isCalendarDate(given)) throw new Error(`MINIDOCK_TODAY=${JSON.stringify(given)}: expected a date as YYYY-MM-DD`);
-    return given;
-  }
-  return now.toISOString().slice(0, 10);
-}
-
-/** Expired once `today` is after its last day; an `expires` that is not a calendar date counts as expired. */
-export function isExpired(e: Exemption, today: string): boolean {
-  if (e.expires === undefined) return false;
-  return !isCalendarDate(e.expires) || today > e.expires;
-}
-
-/** The prefix an expired exemption puts before the violation it no longer hides. */
-export function expiredNote(e: Exemption): string {
-  return `exemption of ${JSON.stringify(e.resource)} expired on ${e.expires}: `;
-}
-
-/** The violation's own message, without an expired-exemption prefix (for tools that read the key at its start). */
-export function withoutExpiredNote(message: string): string {
-  return message.replace(/^exemption of "(?:[^"\\]|\\.)*" expired on [^:]*: /, "");
 }
 
 /** What an exemption suppressed: one record per policy, resource and message. */

@@ -46,14 +46,17 @@ export interface CliOptions {
   markdown: boolean;
   /** Write the output to this file instead of stdout. */
   out?: string;
+  /** Output format, for tools with several (`npm run check -- --format sarif`). */
+  format?: string;
 }
 
-export function parseCli(argv: string[], allowed: ("json" | "markdown" | "policy-config" | "config" | "out")[]): CliOptions {
+export function parseCli(argv: string[], allowed: ("json" | "markdown" | "policy-config" | "config" | "out" | "format")[]): CliOptions {
   const options = {
     stack: { type: "string" },
     config: { type: "string" },
     "policy-config": { type: "string" },
     out: { type: "string" },
+    format: { type: "string" },
     json: { type: "boolean", default: false },
     markdown: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -66,11 +69,11 @@ export function parseCli(argv: string[], allowed: ("json" | "markdown" | "policy
   }
   const v = parsed.values;
   if (v.help) throw new HelpRequested();
-  for (const flag of ["json", "markdown", "policy-config", "config", "out"] as const) {
+  for (const flag of ["json", "markdown", "policy-config", "config", "out", "format"] as const) {
     const given = flag === "json" || flag === "markdown" ? v[flag] === true : v[flag] !== undefined;
     if (given && !allowed.includes(flag)) throw new UsageError(`unknown option --${flag}`);
   }
-  return { stack: v.stack, config: v.config, policyConfig: v["policy-config"], json: !!v.json, markdown: !!v.markdown, out: v.out };
+  return { stack: v.stack, config: v.config, policyConfig: v["policy-config"], json: !!v.json, markdown: !!v.markdown, out: v.out, format: v.format };
 }
 
 /** Stacks shipped with the project: every Pulumi.<stack>.yaml beside Pulumi.yaml. */

@@ -20,7 +20,7 @@ describe("resource policies", () => {
     const r = await check([privileged("mini-node-exporter-1")], exempt("mini-node-exporter-1"));
     expect(of(r, "hardening-no-privileged")).toEqual([]);
     expect(r.exemptions).toEqual([expect.objectContaining({
-      policy: "hardening-no-privileged", resourceName: "mini-node-exporter-1", reason: REASON, message: expect.stringMatching(/privileged: true/),
+      policy: "hardening-no-privileged", resourceName: "mini-node-exporter-1", reason: REASON, message: expect.stringMatching(/privileged/),
     })]);
     expect(r.notApplicable).toContainEqual(expect.objectContaining({ policy: "hardening-no-privileged", reason: `exempt: ${REASON}` }));
   });
@@ -71,9 +71,9 @@ describe("expiry", () => {
     const r = await check([privileged("x-1")], dated("2026-11-30"), { today: "2026-12-01" });
     const [v] = of(r, "hardening-no-privileged");
     expect(v).toMatchObject({ enforcementLevel: "mandatory", resourceName: "x-1" });
-    expect(v.message).toMatch(/^exemption of "x-1" expired on 2026-11-30: .*privileged: true/);
+    expect(v.message).toMatch(/^exemption of "x-1" expired on 2026-11-30: privileged/);
     // Tools that read the config key at the start of a message can take the note off again.
-    expect(withoutExpiredNote(v.message)).toMatch(/^privileged: true/);
+    expect(withoutExpiredNote(v.message)).toMatch(/^privileged/);
     expect(r.exemptions).toEqual([]);
     expect(r.notApplicable).not.toContainEqual(expect.objectContaining({ policy: "hardening-no-privileged" }));
     expect(r.expiredExemptions).toEqual([{ policy: "hardening-no-privileged", resource: "x-1", reason: REASON, expires: "2026-11-30" }]);

@@ -1,6 +1,6 @@
 import { EnforcementLevel } from "@pulumi/policy";
 import { PolicyConfigJSONSchema, PolicyConfigJSONSchemaDefinition } from "@pulumi/policy/schema";
-import { isCalendarDate } from "../../policies/exemptions";
+import { isCalendarDate } from "../../policies/expiry";
 
 /**
  * Policy pack config as the Pulumi CLI resolves it before the pack sees it (pkg/resource/analyzer/config.go,

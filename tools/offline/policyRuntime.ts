@@ -3,7 +3,8 @@ import {
   ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
 } from "@pulumi/policy";
 import { UnknownValueError, unknownCheckingProxy } from "../../policies/common";
-import { EXEMPTION_SINK, EXEMPTION_TODAY, Exemption, ExemptionUse, globToRegExp, isExpired, todayUtc } from "../../policies/exemptions";
+import { EXEMPTION_SINK, EXEMPTION_TODAY, Exemption, ExemptionUse, globToRegExp } from "../../policies/exemptions";
+import { EXPIRY_NOTICE_DAYS, addDays, isExpired, todayUtc } from "../../policies/expiry";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "../../policies/rules";
 import { RecordedResource } from "./evaluate";
 import { PolicyConfigError, ResolvedPolicyConfig, resolvePolicyConfig } from "./policyConfig";
@@ -52,8 +53,6 @@ export interface DatedExemption extends UnusedExemption {
   expires: string;
 }
 
-/** Exemptions expiring within this many days are listed, so they are renewed or fixed before a check turns red on a date. */
-export const EXPIRY_NOTICE_DAYS = 14;
 
 export interface PolicyRunResult {
   violations: Violation[];
@@ -266,13 +265,6 @@ export async function runPolicies(
     }
   }
   return result;
-}
-
-/** `YYYY-MM-DD` plus n days, in UTC. */
-function addDays(day: string, n: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
 }
 
 /** The counts `npm run check` summarises and exits on. */
