@@ -15,7 +15,7 @@ const INPUT_TO_KEY: [pattern: RegExp, key: (m: RegExpExecArray) => string][] = [
   [/^memoryReservation$/, () => "memoryReservationMb"],
   [/^cpus$/, () => "cpus"],
   [/^(restart|maxRetryCount)$/, () => "restart"],
-  [/^capabilities(\.adds)?$/, () => "capAdd"],
+  [/^capabilities(\.adds)?(\[\d+\])?$/, (m) => `capAdd${m[2] ?? ""}`],
   [/^readOnly$/, () => "unsafe.writableRootFs"],
   [/^tmpfs$/, () => "tmpfs"],
   [/^logDriver$/, () => "logs.driver"],
