@@ -1,8 +1,28 @@
 import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { BACKUP_SERVICE, BACKUP_SOURCE_ROOT } from "../lib/backup/sources";
 import { LABEL } from "../lib/naming";
-import { MinidockPolicy, TYPE, defineRule, forType, isUnknown, known, labelsOf, listOf, unknownMessage } from "./common";
+import { MinidockPolicy, TYPE, defineRule, forType, isUnknown, known, labelsOf, listOf, nameOfUrn, unknownMessage } from "./common";
 import { EXEMPTION_REASON_MIN } from "./exemptions";
+
+/**
+ * A docker.Volume in the user's terms: `services.postgres.volumes (volume pgdata, minidock-postgres-pgdata)` for a
+ * config service's volume. Volumes carry minidock.service and minidock.volume labels but no config-key label (a
+ * label change would replace the volume), so a platform service's volume is told apart by its Pulumi name, which
+ * carries the host and a '.' (`mini.prometheus-config`, lib/naming.ts serviceResourceName) that config names cannot.
+ * `input` names the volume's own input after the volume (`driverOpts.device`).
+ */
+export function volumeAt(props: Record<string, unknown>, urn: string, input?: string): string {
+  const labels = labelsOf(props);
+  const name = known(() => props.name);
+  const docker = typeof name === "string" ? name : undefined;
+  const service = isUnknown(labels) ? undefined : labels[LABEL.service];
+  const volume = isUnknown(labels) ? undefined : labels[LABEL.volume];
+  const detail = [docker, input].filter((x) => x !== undefined).join(", ");
+  // Not a volume of minidock's services: the input alone, as `at` gives it for a container no config declared.
+  if (!service || !volume) return input ?? `volume ${docker ?? nameOfUrn(urn)}`;
+  if (nameOfUrn(urn).includes(".")) return `minidock's ${service} volume ${volume}${detail ? ` (${detail})` : ""}`;
+  return `services.${service}.volumes (volume ${volume}${detail ? `, ${detail}` : ""})`;
+}
 
 /**
  * Backup coverage: every named docker volume either holds data that is backed up, or says why not.
@@ -19,11 +39,10 @@ export const volumeDecided: ResourceValidationPolicy = defineRule("backup", ["mi
   name: "backup-volume-decided",
   description: "Every named volume is backed up (backup: true) or exempt with a written reason (backupExemptReason).",
   enforcementLevel: "mandatory",
-  validateResource: forType(TYPE.volume, (props, _args, report) => {
+  validateResource: forType(TYPE.volume, (props, args, report) => {
     const labels = labelsOf(props);
     if (isUnknown(labels)) return report(unknownMessage("labels"));
-    const name = known(() => props.name);
-    const what = typeof name === "string" ? `volume ${name}` : "this volume";
+    const what = volumeAt(props, args.urn);
     if (labels[LABEL.backup] === "true") return;
     const reason = (labels[LABEL.backupExemptReason] ?? "").trim();
     if (reason.length === 0) {
@@ -88,8 +107,8 @@ export const volumeCovered: StackValidationPolicy = defineRule("backup", ["minid
       const cov = coverage.get(host);
       if (cov?.archived.has(name) || cov?.dumped.has(name)) continue;
       report(
-        `volume ${name} on host ${host} is marked backup: true, but no backup container archives it (read-only at ` +
-          `${BACKUP_SOURCE_ROOT}/${name}) and no pg_dump sidecar dumps it: set minidock:backup enabled: true, or mark the volume backup: false with a backupExemptReason`,
+        `${volumeAt(v.props, v.urn)} on host ${host} is marked backup: true, but no backup container archives it (read-only at ` +
+          `${BACKUP_SOURCE_ROOT}/${name}) and no pg_dump sidecar dumps it: set backup.enabled: true (minidock:backup), or mark the volume backup: false with a backupExemptReason`,
         v.urn,
       );
     }

@@ -1,6 +1,7 @@
 import * as path from "path";
 import { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPE, UNKNOWN, defineRule, isUnknown, known, listOf, unknownMessage, withPulumiType } from "./common";
+import { volumeAt } from "./backup";
+import { TYPE, UNKNOWN, at, defineRule, isUnknown, known, listOf, unknownMessage, withPulumiType } from "./common";
 
 /**
  * What a container can reach on the host (the Colima VM, which mounts the Mac's home at /Users/<you>).
@@ -123,11 +124,13 @@ function mountRule(
   name: string, anchors: string[], description: string, check: (m: HostMount, type: string) => string | undefined,
 ): ResourceValidationPolicy {
   const validate = (type: string) =>
-    withPulumiType((args: { type: string; props: Record<string, unknown> }, report: ReportViolation) => {
+    withPulumiType((args: { type: string; urn: string; props: Record<string, unknown> }, report: ReportViolation) => {
       if (args.type !== type) return;
       for (const m of hostMountsOf(args.type, args.props, report)) {
         const problem = check(m, args.type);
-        if (problem) report(`${m.at} ${JSON.stringify(m.hostPath)}: ${problem}`);
+        // In the user's terms: a container's mounts[i] is services.x.unsafe.hostMounts[i]; a volume names its service.
+        const where = args.type === TYPE.volume ? volumeAt(args.props, args.urn, m.at) : at(args.props, m.at);
+        if (problem) report(`${where} ${JSON.stringify(m.hostPath)}: ${problem}`);
       }
     }, type);
   return defineRule("mounts", anchors, {

@@ -39,6 +39,21 @@ export function policyFileOf(props: Record<string, unknown>, report: ReportViola
   return doc;
 }
 
+/**
+ * Where a finding comes from in the user's terms. minidock writes the file from minidock:tailscale
+ * (lib/tailscale/acl.ts): grants[i] from tailscale.access[i], groups from tailscale.groups, the host tag's owners from
+ * tailscale.tagOwners (the admin group by default), ssh rules from tailscale.ssh (reordered, check rules first, so
+ * named by group), tests and sshTests from access and ssh. Messages start with that key, then the file's own path;
+ * parts minidock never generates (acls, autoApprovers, nodeAttrs) keep the file's path alone.
+ */
+const key = (configKey: string, filePath: string) => `${configKey} (${filePath})`;
+
+/** `tailscale.ssh (ssh.0, group admins)`: the config entry of an ssh rule, by its source group. */
+function sshKey(rule: Json, i: number): string {
+  const groups = strings(rule.src).filter((s) => s.startsWith("group:")).map((s) => s.slice("group:".length));
+  return key("tailscale.ssh", `ssh.${i}${groups.length > 0 ? `, group ${groups.join(", ")}` : ""}`);
+}
+
 /** Every string value in the document (keys excluded), depth first. */
 function allStrings(v: unknown, out: string[] = []): string[] {
   if (typeof v === "string") out.push(v);
@@ -71,7 +86,7 @@ export const noAllowAll = aclRule(
   "The tailnet policy file has no allow-all rule: no acls entry from * to *:*, no grant from * to * on ip *, and at least one of acls or grants (a file with neither allows everything).",
   (doc, report) => {
     if (!("acls" in doc) && !("grants" in doc)) {
-      report("the policy file has neither acls nor grants, which Tailscale treats as allow-all; add grants for what must be reachable");
+      report(`${key("tailscale.access", "grants")}: the policy file has neither acls nor grants, which Tailscale treats as allow-all; add tailscale.access entries for what must be reachable`);
     }
     asList(doc.acls).forEach((a, i) => {
       const r = isObject(a) ? a : {};
@@ -85,7 +100,7 @@ export const noAllowAll = aclRule(
     asList(doc.grants).forEach((g, i) => {
       const r = isObject(g) ? g : {};
       if (strings(r.src).includes("*") && strings(r.dst).includes("*") && strings(r.ip).includes("*")) {
-        report(`grants.${i}: allows every source to every destination on every port (src "*", dst "*", ip "*"); name groups, tags and ports instead`);
+        report(`${key(`tailscale.access[${i}]`, `grants.${i}`)}: allows every source to every destination on every port (src "*", dst "*", ip "*"); name groups, tags and ports instead`);
       }
     });
   },
@@ -97,14 +112,16 @@ export const testsPresent = aclRule(
   "The policy file has tests with accept AND deny cases (Tailscale refuses an update that fails them), and sshTests with allow and deny cases when it has ssh rules.",
   (doc, report) => {
     const tests = asList(doc.tests).filter(isObject);
-    if (!tests.some((t) => strings(t.accept).length > 0)) report("tests: no accept case; add a test that a group member reaches a granted port");
-    if (!tests.some((t) => strings(t.deny).length > 0)) report("tests: no deny case; add a test that a non-member is refused a port it must not reach");
+    // minidock derives the tests from tailscale.access and tailscale.groups: no case means no access entry grants a port.
+    const at = key("tailscale.access", "tests");
+    if (!tests.some((t) => strings(t.accept).length > 0)) report(`${at}: no accept case; add a test that a group member reaches a granted port`);
+    if (!tests.some((t) => strings(t.deny).length > 0)) report(`${at}: no deny case; add a test that a non-member is refused a port it must not reach`);
     if (asList(doc.ssh).length === 0) return;
     const sshTests = asList(doc.sshTests).filter(isObject);
     if (!sshTests.some((t) => strings(t.accept).length + strings(t.check).length > 0)) {
-      report("sshTests: the file has ssh rules but no sshTests accept/check case");
+      report(`${key("tailscale.ssh", "sshTests")}: the file has ssh rules but no sshTests accept/check case`);
     }
-    if (!sshTests.some((t) => strings(t.deny).length > 0)) report("sshTests: the file has ssh rules but no sshTests deny case");
+    if (!sshTests.some((t) => strings(t.deny).length > 0)) report(`${key("tailscale.ssh", "sshTests")}: the file has ssh rules but no sshTests deny case`);
   },
 );
 
@@ -131,7 +148,7 @@ export const tagOwnersNotBroad = aclRule(
   (doc, report) => {
     for (const [tag, owners] of Object.entries(isObject(doc.tagOwners) ? doc.tagOwners : {})) {
       for (const o of strings(owners).filter((x) => BROAD.includes(x))) {
-        report(`tagOwners.${tag}: owned by ${JSON.stringify(o)}, so anyone on the tailnet can apply it; name a group or autogroup:admin`);
+        report(`${key("tailscale.tagOwners", `tagOwners.${tag}`)}: owned by ${JSON.stringify(o)}, so anyone on the tailnet can apply it; name a group or autogroup:admin`);
       }
     }
   },
@@ -145,9 +162,9 @@ export const sshRootCheck = aclRule(
     asList(doc.ssh).forEach((s, i) => {
       const r = isObject(s) ? s : {};
       if (r.action === "check") return;
-      if (strings(r.users).includes("root")) report(`ssh.${i}: allows root with action ${JSON.stringify(r.action)}; use "check" so each login re-authenticates`);
+      if (strings(r.users).includes("root")) report(`${sshKey(r, i)}: allows root with action ${JSON.stringify(r.action)}; use "check" so each login re-authenticates`);
       const broad = strings(r.src).filter((x) => BROAD.includes(x));
-      if (broad.length > 0) report(`ssh.${i}: source ${broad.join(", ")} with action ${JSON.stringify(r.action)}; use "check" or a narrower group`);
+      if (broad.length > 0) report(`${sshKey(r, i)}: source ${broad.join(", ")} with action ${JSON.stringify(r.action)}; use "check" or a narrower group`);
     });
   },
 );
@@ -161,7 +178,7 @@ export const nonrootOnlySelf = aclRule(
       const r = isObject(s) ? s : {};
       const others = strings(r.dst).filter((d) => d !== "autogroup:self");
       if (strings(r.users).includes("autogroup:nonroot") && others.length > 0) {
-        report(`ssh.${i}: autogroup:nonroot towards ${others.join(", ")}; list the unix users explicitly for shared hosts`);
+        report(`${sshKey(r, i)}: autogroup:nonroot towards ${others.join(", ")}; list the unix users explicitly for shared hosts`);
       }
     });
   },
@@ -206,7 +223,9 @@ export const groupsDefined = aclRule(
   (doc, report) => {
     const defined = new Set(Object.keys(isObject(doc.groups) ? doc.groups : {}));
     const used = new Set(allStrings(doc).map((s) => GROUP_USE.exec(s)?.[1]).filter((g): g is string => !!g));
-    for (const g of used) if (!defined.has(g)) report(`${g} is used but not defined in groups`);
+    for (const g of used) {
+      if (!defined.has(g)) report(`${key(`tailscale.groups.${g.slice("group:".length)}`, g)}: ${g} is used but not defined in groups; declare its members under tailscale.groups`);
+    }
   },
 );
 

@@ -62,8 +62,30 @@ test("a token reason is not enough", async () => {
 
 test("backup: true without a backup container (backups disabled) fails, on the volume", async () => {
   expect(await messages([vol("minidock-redis-data", true)])).toEqual([
-    "backup-volume-covered mandatory minidock-redis-data: volume minidock-redis-data on host mini is marked backup: true, but no backup container archives it (read-only at /backup/minidock-redis-data) and no pg_dump sidecar dumps it: set minidock:backup enabled: true, or mark the volume backup: false with a backupExemptReason",
+    "backup-volume-covered mandatory minidock-redis-data: volume minidock-redis-data on host mini is marked backup: true, but no backup container archives it (read-only at /backup/minidock-redis-data) and no pg_dump sidecar dumps it: set backup.enabled: true (minidock:backup), or mark the volume backup: false with a backupExemptReason",
   ]);
+});
+
+/** A volume as components/service.ts labels it: its service and config volume name; `resource` is its Pulumi name. */
+function serviceVol(resource: string, service: string, volumeName: string, backup: boolean) {
+  const v = vol(`minidock-${service}-${volumeName}`, backup);
+  v.name = resource;
+  v.urn = v.urn.replace(/::[^:]+$/, `::${resource}`);
+  return setLabel(setLabel(v, LABEL.service, service), LABEL.volume, volumeName);
+}
+
+test("messages name the config key of a config service's volume, and minidock's own volumes as minidock's", async () => {
+  expect(await messages([serviceVol("redis-data", "redis", "data", false)])).toEqual([
+    "backup-volume-decided mandatory redis-data: services.redis.volumes (volume data, minidock-redis-data) holds data but is neither " +
+      'backed up nor exempt: set backup: true on it, or backupExemptReason: "<why losing it is fine>"',
+  ]);
+  expect((await messages([serviceVol("redis-data", "redis", "data", true)]))[0]).toContain(
+    "redis-data: services.redis.volumes (volume data, minidock-redis-data) on host mini is marked backup: true",
+  );
+  // A platform service's Pulumi names carry the host and a '.', which config names cannot.
+  expect((await messages([serviceVol("mini.prometheus-config", "prometheus", "config", false)]))[0]).toContain(
+    "mini.prometheus-config: minidock's prometheus volume config (minidock-prometheus-config) holds data",
+  );
 });
 
 test("the backup container of ANOTHER host does not count", async () => {
@@ -87,4 +109,9 @@ test("the shipped mini stack passes both rules", async () => {
   const r = await runPolicies(ev.resources, policies, {});
   expect(r.violations).toEqual([]);
   expect(of(r, "backup-volume-covered")).toEqual([]);
+});
+
+test("labels unknown at preview: refused as unknown, never passed on a guess", async () => {
+  const v = volume("later", { labels: UNKNOWN_STRING });
+  expect(await messages([v])).toEqual([expect.stringMatching(/^backup-volume-decided mandatory later: labels is not known at preview/)]);
 });

@@ -1,5 +1,6 @@
 import { normalizeHostPath, runtimeSocketReason, sensitiveReason } from "../../policies/mounts";
-import { check, container, mutate, of, UNKNOWN_STRING, violations, volume } from "./support";
+import { LABEL } from "../../lib/naming";
+import { check, container, mutate, of, setLabel, UNKNOWN_STRING, violations, volume } from "./support";
 
 /** Mount rules: Container volumes[].hostPath, mounts[type=bind], and local-driver docker.Volume bind mounts. */
 const bind = (source: string, extra: Record<string, unknown> = {}) => mutate(container(), "mounts", [{ type: "bind", source, target: "/host", readOnly: true, ...extra }]);
@@ -86,5 +87,42 @@ describe("mount propagation", () => {
   });
   test.each(["rprivate", "rslave"])("%s passes", async (propagation) => {
     expect(await violations("mounts-no-shared-propagation", [bind("/srv/in", { bindOptions: { propagation } })])).toEqual([]);
+  });
+});
+
+describe("messages name the user's config key", () => {
+  const ofService = <T extends ReturnType<typeof container>>(r: T) => setLabel(r, LABEL.configKey, "services.app");
+
+  test("a config service's bind mount is its unsafe.hostMounts entry", async () => {
+    const second = mutate(container(), "mounts", [
+      { type: "bind", source: "/srv/in", target: "/in", readOnly: true },
+      { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true },
+    ]);
+    expect(await violations("mounts-no-runtime-socket", [ofService(second)])).toEqual([
+      expect.stringMatching(/^mandatory app-1: services\.app\.unsafe\.hostMounts\[1\] \(mounts\[1\]\.source\) "\/var\/run\/docker\.sock": exposes/),
+    ]);
+    expect(await violations("mounts-host-read-only", [ofService(bind("/srv/in", { readOnly: false }))])).toEqual([
+      expect.stringMatching(/services\.app\.unsafe\.hostMounts\[0\] \(mounts\[0\]\.source\) "\/srv\/in": is writable; set readOnly: true/),
+    ]);
+  });
+
+  test("a container volumes[i].hostPath is volumes[i]; a container no config declared keeps the input alone", async () => {
+    expect(await violations("mounts-no-sensitive-host-paths", [ofService(hostVolume("/etc"))])).toEqual([
+      expect.stringMatching(/services\.app\.volumes\[0\] \(volumes\[0\]\.hostPath\) "\/etc": mounts under \/etc/),
+    ]);
+    expect(await violations("mounts-no-sensitive-host-paths", [hostVolume("/etc")])).toEqual([expect.stringMatching(/app-1: volumes\[0\]\.hostPath "\/etc"/)]);
+  });
+
+  test("a docker.Volume of a service names the service's volumes key from its labels", async () => {
+    const v = setLabel(setLabel(volume("app-data", { driverOpts: { o: "bind", device: "/etc" }, labels: [] }), LABEL.service, "app"), LABEL.volume, "data");
+    expect(await violations("mounts-no-sensitive-host-paths", [v])).toEqual([
+      expect.stringMatching(/services\.app\.volumes \(volume data, minidock-app-data, driverOpts\.device\) "\/etc": mounts under \/etc/),
+    ]);
+  });
+
+  test("labels unknown at preview: the message falls back to the input, the verdict stands", async () => {
+    const c = bind("/etc");
+    c.inputs.labels = UNKNOWN_STRING;
+    expect(await violations("mounts-no-sensitive-host-paths", [c])).toContainEqual(expect.stringMatching(/mounts\[0\]\.source "\/etc": mounts under \/etc/));
   });
 });

@@ -71,21 +71,22 @@ test("Tailscale's legacy default file (acls from * to *:*) fails no-allow-all (a
 });
 
 test.each<[string, (f: Record<string, unknown>) => void, string, string]>([
-  ["neither acls nor grants", (f) => delete f.grants, "tailscale-no-allow-all", "neither acls nor grants"],
-  ["no tests at all", (f) => delete f.tests, "tailscale-tests-present", "tests: no accept case"],
-  ["tests without deny", (f) => (f.tests = (f.tests as { deny?: unknown }[]).map((t) => ({ ...t, deny: undefined }))), "tailscale-tests-present", "tests: no deny case"],
-  ["ssh rules without sshTests", (f) => delete f.sshTests, "tailscale-tests-present", "sshTests: the file has ssh rules but no sshTests deny case"],
+  ["neither acls nor grants", (f) => delete f.grants, "tailscale-no-allow-all", "tailscale.access (grants): the policy file has neither acls nor grants"],
+  ["no tests at all", (f) => delete f.tests, "tailscale-tests-present", "tailscale.access (tests): no accept case"],
+  ["tests without deny", (f) => (f.tests = (f.tests as { deny?: unknown }[]).map((t) => ({ ...t, deny: undefined }))), "tailscale-tests-present", "tailscale.access (tests): no deny case"],
+  ["ssh rules without sshTests", (f) => delete f.sshTests, "tailscale-tests-present", "tailscale.ssh (sshTests): the file has ssh rules but no sshTests deny case"],
+  ["a grant from everyone to everything", (f) => (f.grants as unknown[]).push({ src: ["*"], dst: ["*"], ip: ["*"] }), "tailscale-no-allow-all", "tailscale.access[2] (grants.2): allows every source to every destination"],
   ["a tag nobody owns", (f) => (f.tagOwners = {}), "tailscale-tags-owned", "tag:minidock is used but has no tagOwners entry"],
   ["a tag only used in tests", (f) => (f.tests as unknown[]).push({ src: "tag:ci", deny: ["tag:minidock:22"] }), "tailscale-tags-owned", "tag:ci is used"],
-  ["tag owned by *", (f) => (f.tagOwners = { "tag:minidock": ["*"] }), "tailscale-tag-owners-not-broad", 'owned by "*"'],
+  ["tag owned by *", (f) => (f.tagOwners = { "tag:minidock": ["*"] }), "tailscale-tag-owners-not-broad", 'tailscale.tagOwners (tagOwners.tag:minidock): owned by "*"'],
   ["tag owned by autogroup:member", (f) => (f.tagOwners = { "tag:minidock": ["autogroup:member"] }), "tailscale-tag-owners-not-broad", "autogroup:member"],
-  ["ssh as root in accept mode", (f) => ((f.ssh as Record<string, unknown>[])[0].action = "accept"), "tailscale-ssh-root-check", 'ssh.0: allows root with action "accept"'],
-  ["ssh from * in accept mode", (f) => (f.ssh as unknown[]).push({ action: "accept", src: ["*"], dst: ["tag:minidock"], users: ["dev"] }), "tailscale-ssh-root-check", "ssh.2: source *"],
-  ["nonroot towards a tag", (f) => (f.ssh as unknown[]).push({ action: "check", src: ["group:devs"], dst: ["tag:minidock"], users: ["autogroup:nonroot"] }), "tailscale-ssh-nonroot-only-self", "ssh.2: autogroup:nonroot towards tag:minidock"],
+  ["ssh as root in accept mode", (f) => ((f.ssh as Record<string, unknown>[])[0].action = "accept"), "tailscale-ssh-root-check", 'tailscale.ssh (ssh.0, group admins): allows root with action "accept"'],
+  ["ssh from * in accept mode", (f) => (f.ssh as unknown[]).push({ action: "accept", src: ["*"], dst: ["tag:minidock"], users: ["dev"] }), "tailscale-ssh-root-check", "tailscale.ssh (ssh.2): source *"],
+  ["nonroot towards a tag", (f) => (f.ssh as unknown[]).push({ action: "check", src: ["group:devs"], dst: ["tag:minidock"], users: ["autogroup:nonroot"] }), "tailscale-ssh-nonroot-only-self", "tailscale.ssh (ssh.2, group devs): autogroup:nonroot towards tag:minidock"],
   ["autogroup:danger-all as a grant source", (f) => (f.grants as unknown[]).push({ src: ["autogroup:danger-all"], dst: ["tag:minidock"], ip: ["tcp:443"] }), "tailscale-no-danger-all", "autogroup:danger-all is used"],
   ["routes auto-approved for autogroup:member", (f) => (f.autoApprovers = { routes: { "10.0.0.0/8": ["autogroup:member"] } }), "tailscale-auto-approvers-not-broad", "autoApprovers.routes.10.0.0.0/8"],
   ["exit node auto-approved for *", (f) => (f.autoApprovers = { exitNode: ["*"] }), "tailscale-auto-approvers-not-broad", 'autoApprovers.exitNode: approved for "*"'],
-  ["a grant to an undefined group", (f) => (f.grants as unknown[]).push({ src: ["group:ops"], dst: ["tag:minidock"], ip: ["tcp:443"] }), "tailscale-groups-defined", "group:ops is used but not defined"],
+  ["a grant to an undefined group", (f) => (f.grants as unknown[]).push({ src: ["group:ops"], dst: ["tag:minidock"], ip: ["tcp:443"] }), "tailscale-groups-defined", "tailscale.groups.ops (group:ops): group:ops is used but not defined"],
   ["funnel for every member", (f) => (f.nodeAttrs = [{ target: ["autogroup:member"], attr: ["funnel"] }]), "tailscale-funnel-restricted", "nodeAttrs.0: funnel for autogroup:member"],
 ])("fails: %s", async (_name, mutate, policy, fragment) => {
   const file = good();
