@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../lib/config/hosts";
 import { ResolvedHost } from "../lib/config/resolve";
-import { LABEL, PROJECT, hostScopedResourceName, networkName, toLabelList } from "../lib/naming";
+import { LABEL, PROJECT, hostScopedResourceName, networkName, providerResourceName, toLabelList } from "../lib/naming";
 import { dockerSshOpts } from "../lib/ssh";
 
 export interface DockerHostArgs {
@@ -25,7 +25,7 @@ export class DockerHost extends pulumi.ComponentResource {
     super("minidock:index:DockerHost", name, {}, opts);
     const { host } = args;
 
-    this.provider = new docker.Provider(`${name}-docker`, {
+    this.provider = new docker.Provider(providerResourceName(name), {
       host: host.dockerHost,
       sshOpts: host.remote ? dockerSshOpts(host.name, host.sshPort) : undefined,
     }, { parent: this, dependsOn: args.dependsOn });

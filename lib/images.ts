@@ -35,10 +35,57 @@ export function parseImageRef(ref: string): ImageRef {
   return { registry, repository: path, tag: tag || undefined, digest };
 }
 
-/** True when the reference names an exact version: a tag other than latest, or a digest. */
-export function isPinned(ref: string): boolean {
+/**
+ * The pin rule, word for word in the config contract's error, the images-pinned-tag violation and
+ * docs/policies.md: what a reference must carry so that the same config pulls the same release next month.
+ */
+export const PIN_RULE =
+  "pin a digest (@sha256:<64 hex digits>), or a tag whose version has at least major.minor " +
+  "(16.6-alpine, 7.4.2, v2.8.1, 1.2.3-rc1, 2024.10.1) or carries a release date (RELEASE.2024-10-13T13-34-11Z, jammy-20240911)";
+
+/**
+ * The tag's version part: the tag itself, after an optional `v`, must start with major.minor, and the next
+ * character must not continue the number (`7.4.x`, `1.2.` are wildcards in disguise). What follows is a variant
+ * (`-alpine`, `-bookworm-slim`, `-rc1`, `-cli`) and does not move the version.
+ */
+const MAJOR_MINOR = /^v?\d+(\.\d+)+(?![.\d])/i;
+/** A bare major, alone or with a variant: 16, v2, 16-alpine, 22-bookworm-slim. It follows every 16.x release. */
+const BARE_MAJOR = /^v?(\d+)(?![.\d])/i;
+/**
+ * A calendar date names one build: minio's RELEASE.2024-10-13T13-34-11Z, ubuntu's jammy-20240911. Year 2000-2099,
+ * a real month and day, as YYYY-MM-DD or YYYYMMDD not inside a longer number.
+ */
+const RELEASE_DATE = /(?<!\d)20\d\d(-?)(0[1-9]|1[0-2])\1(0[1-9]|[12]\d|3[01])(?!\d)/;
+
+/**
+ * Why a reference does not pin one release, or undefined when it does. One function for the config contract
+ * (lib/config/services.ts imageRef, and the platform image keys through isPinned) and the policy pack
+ * (images-pinned-tag), so a stack the contract accepts is one the pack accepts.
+ *
+ * Pinned: a well-formed sha256 digest (the tag is then a label only), or a tag with a major.minor version or a
+ * release date (PIN_RULE). Everything else moves: no tag (Docker pulls latest), latest, channel words (alpine,
+ * slim, lts, stable, edge, main, nightly, ...), a bare major (16, v2, 16-alpine), and distribution codenames
+ * (bookworm, jammy), which follow every point release of that distribution.
+ */
+export function pinProblem(ref: string): string | undefined {
   const { tag, digest } = parseImageRef(ref);
-  return (digest !== undefined && DIGEST_PATTERN.test(digest)) || (tag !== undefined && tag !== "latest");
+  if (digest !== undefined) {
+    return DIGEST_PATTERN.test(digest) ? undefined : `${ref}: digest ${JSON.stringify(digest)} is not sha256: and 64 lower-case hex digits; ${PIN_RULE}`;
+  }
+  if (tag === undefined) return `${ref} has no tag, so Docker pulls "latest", which moves with every release; ${PIN_RULE}`;
+  if (MAJOR_MINOR.test(tag) || RELEASE_DATE.test(tag)) return undefined;
+  const major = BARE_MAJOR.exec(tag);
+  const why = major
+    ? `names only major version ${major[1]}, which moves to every ${major[1]}.x release`
+    : tag.toLowerCase() === "latest"
+      ? "moves with every release"
+      : "names no version (a channel, variant or codename), so it moves with every release";
+  return `${ref}: tag ${JSON.stringify(tag)} ${why}; ${PIN_RULE}`;
+}
+
+/** True when the reference pins one release (pinProblem has nothing to say). */
+export function isPinned(ref: string): boolean {
+  return pinProblem(ref) === undefined;
 }
 
 /** Where an image is pulled from: `minidock:images` (lib/config/images.ts) applied to one reference. */

@@ -1,35 +1,49 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { DIGEST_PATTERN, parseImageRef } from "../lib/images";
+import { serviceConfigKey } from "../lib/configKeys";
+import { DIGEST_PATTERN, parseImageRef, pinProblem } from "../lib/images";
+import { serviceOfImageResource } from "../lib/naming";
 import { TYPE, defineRule, forType, isUnknown, known, unknownMessage } from "./common";
+
+/**
+ * Where an image comes from, in the user's terms: `services.postgres.image (name)` for a config service's image,
+ * else the input `name`. A RemoteImage carries no labels, so its Pulumi name (lib/naming.ts imageResourceName)
+ * is what says whose image it is; platform images (monitoring, backups, tailnet) have no single config key.
+ */
+export function imageAt(resourceName: string): string {
+  const service = serviceOfImageResource(resourceName);
+  return service ? `${serviceConfigKey(service)}.image (name)` : "name";
+}
 
 /**
  * Images are checked on docker.RemoteImage `name`, the literal reference from config. Container.image is the
  * pulled image's id, unknown at preview: a rule reading it would be demoted to advisory by the engine.
  */
-function imageName(props: Record<string, unknown>, report: (m: string) => void): string | undefined {
+function imageName(props: Record<string, unknown>, where: string, report: (m: string) => void): string | undefined {
   const name = known(() => props.name);
   if (isUnknown(name)) {
-    report(unknownMessage("name"));
+    report(unknownMessage(where));
     return undefined;
   }
   if (typeof name !== "string" || name.trim() === "") {
-    report("name is empty: expected an image reference such as postgres:16.6-alpine");
+    report(`${where} is empty: expected an image reference such as postgres:16.6-alpine`);
     return undefined;
   }
   return name.trim();
 }
 
-export const tagNotLatest: ResourceValidationPolicy = defineRule("images", ["CIS 5.28", "CKV_DOCKER_7"], {
-  name: "images-tag-not-latest",
-  description: "Images must name an exact tag other than latest (or a digest), so a deploy is reproducible.",
+export const pinnedTag: ResourceValidationPolicy = defineRule("images", ["CIS 5.28", "CKV_DOCKER_7"], {
+  name: "images-pinned-tag",
+  description:
+    "Images must pin one release: a sha256 digest, or a tag with at least major.minor (16.6-alpine, v2.8.1) or a release date; " +
+    "latest, no tag, channel words (alpine, lts, stable), bare majors (16, 16-alpine) and codenames (bookworm) move.",
   enforcementLevel: "mandatory",
-  validateResource: forType(TYPE.image, (props, _args, report) => {
-    const name = imageName(props, report);
+  validateResource: forType(TYPE.image, (props, args, report) => {
+    const where = imageAt(args.name);
+    const name = imageName(props, where, report);
     if (!name) return;
-    const ref = parseImageRef(name);
-    if (ref.digest && DIGEST_PATTERN.test(ref.digest)) return;
-    if (!ref.tag) report(`${name} has no tag, so Docker pulls :latest; pin an exact version such as ${ref.repository.replace(/^library\//, "")}:1.2.3`);
-    else if (ref.tag === "latest") report(`${name} uses :latest, which moves; pin an exact version`);
+    // The same function as the config contract's imageRef (lib/config/services.ts): one rule, one wording.
+    const problem = pinProblem(name);
+    if (problem) report(`${where}: ${problem}`);
   }),
 });
 
@@ -37,11 +51,12 @@ export const pinnedByDigest: ResourceValidationPolicy = defineRule("images", ["C
   name: "images-pinned-by-digest",
   description: "Images should be pinned by digest (@sha256:...), so a re-pushed tag cannot change what runs.",
   enforcementLevel: "advisory",
-  validateResource: forType(TYPE.image, (props, _args, report) => {
-    const name = imageName(props, report);
+  validateResource: forType(TYPE.image, (props, args, report) => {
+    const where = imageAt(args.name);
+    const name = imageName(props, where, report);
     if (!name) return;
     const { digest } = parseImageRef(name);
-    if (!digest || !DIGEST_PATTERN.test(digest)) report(`${name} is not pinned by digest; append @sha256:<digest> (docker buildx imagetools inspect ${name})`);
+    if (!digest || !DIGEST_PATTERN.test(digest)) report(`${where}: ${name} is not pinned by digest; append @sha256:<digest> (docker buildx imagetools inspect ${name})`);
   }),
 });
 
@@ -70,12 +85,13 @@ export const registryAllowlist: ResourceValidationPolicy = defineRule("images", 
   validateResource: forType(TYPE.image, (props, args, report) => {
     const { allowedRegistries } = args.getConfig<{ allowedRegistries: string[] }>();
     if (!allowedRegistries || allowedRegistries.length === 0) args.notApplicable("allowedRegistries is empty: every registry is allowed");
-    const name = imageName(props, report);
+    const where = imageAt(args.name);
+    const name = imageName(props, where, report);
     if (name && !registryAllowed(name, allowedRegistries)) {
       const ref = parseImageRef(name);
-      report(`${name} comes from ${ref.registry}/${ref.repository}, not from an allowed registry (${allowedRegistries.join(", ")})`);
+      report(`${where}: ${name} comes from ${ref.registry}/${ref.repository}, not from an allowed registry (${allowedRegistries.join(", ")})`);
     }
   }),
 });
 
-export const imagesPolicies: ResourceValidationPolicy[] = [tagNotLatest, pinnedByDigest, registryAllowlist];
+export const imagesPolicies: ResourceValidationPolicy[] = [pinnedTag, pinnedByDigest, registryAllowlist];

@@ -1,39 +1,43 @@
 import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { LABEL } from "../lib/naming";
+import { HostAddress, addressesOverlap, hostAddress } from "../lib/addresses";
+import { DEFAULTS } from "../lib/defaults";
+import { LABEL, hostOfProviderResource } from "../lib/naming";
 import {
-  MinidockPolicy, TYPE, defineRule, forStackType, forType, isUnknown, known, labelsOf, listOf, unknownMessage,
+  MinidockPolicy, TYPE, at, defineRule, forStackType, forType, isUnknown, known, labelsOf, listOf, serviceKeyOf, unknownMessage,
 } from "./common";
 
 /**
  * Network exposure: what a container publishes, on which address, and how Pulumi reaches each daemon.
- * Ports: Docker publishes on 0.0.0.0 when ports[].ip is unset, and a port without `external` still gets a random
- * host port: every entry in ports[] is published.
+ * Ports: Docker publishes on every interface when ports[].ip is unset, and a port without `external` still gets
+ * a random host port: every entry in ports[] is published. Addresses are parsed (lib/addresses.ts), never
+ * compared as text, so `::`, `0:0:0:0:0:0:0:0` and `::ffff:0.0.0.0` are every interface like 0.0.0.0.
  */
 export interface PublishedPort {
   index: number;
+  /** ports[].ip as written ("" when unset). */
   ip: string;
+  address: HostAddress;
   external?: number;
   internal?: number;
   protocol: string;
 }
 
-const WILDCARDS = ["", "0.0.0.0", "::", "[::]"];
-export const isWildcard = (ip: string) => WILDCARDS.includes(ip.trim());
-
 /** ports[] with defaults applied; unknown values are reported and the port skipped. */
 export function publishedPorts(props: Record<string, unknown>, report: ReportViolation): PublishedPort[] {
   const ports = known(() => listOf<Record<string, unknown>>(props.ports));
   if (isUnknown(ports)) {
-    report(unknownMessage("ports"));
+    report(unknownMessage(at(props, "ports")));
     return [];
   }
   const out: PublishedPort[] = [];
   ports.forEach((p, index) => {
     const v = known(() => ({ ip: p.ip, external: p.external, internal: p.internal, protocol: p.protocol }));
-    if (isUnknown(v)) return report(unknownMessage(`ports[${index}]`));
+    if (isUnknown(v)) return report(unknownMessage(at(props, `ports[${index}]`)));
+    const ip = typeof v.ip === "string" ? v.ip : "";
     out.push({
       index,
-      ip: typeof v.ip === "string" ? v.ip.trim() : "0.0.0.0",
+      ip,
+      address: hostAddress(ip),
       external: typeof v.external === "number" ? v.external : undefined,
       internal: typeof v.internal === "number" ? v.internal : undefined,
       protocol: typeof v.protocol === "string" && v.protocol !== "" ? v.protocol.toLowerCase() : "tcp",
@@ -42,15 +46,39 @@ export function publishedPorts(props: Record<string, unknown>, report: ReportVio
   return out;
 }
 
-const describePort = (p: PublishedPort) => `ports[${p.index}] ${p.ip || "0.0.0.0"}:${p.external ?? "<random>"}->${p.internal ?? "?"}/${p.protocol}`;
+/** `127.0.0.1:5432/tcp`, `[::1]:5432/tcp`, `*:<random>/tcp`: the published side as `docker ps` shows it. */
+function hostPort(p: PublishedPort): string {
+  const ip = p.address.kind === "all" ? "*" : p.address.kind === "one" ? p.address.canonical : JSON.stringify(p.ip);
+  return `${ip.includes(":") ? `[${ip}]` : ip}:${p.external ?? "<random>"}/${p.protocol}`;
+}
+
+/** How an every-interface address reads in a message: 0.0.0.0 as itself, other spellings with what they mean. */
+function describeEveryInterface(ip: string): string {
+  const t = ip.trim();
+  if (t === "") return "unset, which Docker publishes on every interface";
+  return t === "0.0.0.0" || t === "::" ? `${t} (every interface)` : `${JSON.stringify(ip)}, which is every interface (like 0.0.0.0)`;
+}
 
 export const portsBoundToAddress: ResourceValidationPolicy = defineRule("network", ["CIS 5.14"], {
   name: "network-ports-bound-to-address",
-  description: "Published ports must be bound to a specific address (ports[].ip); unset means 0.0.0.0, every interface.",
+  description:
+    "Published ports must be bound to one address (the config's bind, ports[].ip): every spelling of all interfaces " +
+    "(unset, 0.0.0.0, ::, ::ffff:0.0.0.0, ...) and any address Docker cannot read is refused.",
   enforcementLevel: "mandatory",
   validateResource: forType(TYPE.container, (props, _args, report) => {
+    // A config service's bind defaults to DEFAULTS.bindAddress; a container built in code sets ports[].ip itself.
+    const fix = serviceKeyOf(props)
+      ? `the default bind is ${DEFAULTS.bindAddress}, or set the host's tailnet address`
+      : `set ip to ${DEFAULTS.bindAddress} or the host's tailnet address`;
     for (const p of publishedPorts(props, report)) {
-      if (isWildcard(p.ip)) report(`${describePort(p)} listens on every interface of the host; set bind: 127.0.0.1 or the host's tailnet address`);
+      const where = at(props, `ports[${p.index}].ip`);
+      if (p.address.kind === "all") report(`${where} is ${describeEveryInterface(p.ip)}; ${fix}`);
+      else if (p.address.kind === "invalid") {
+        report(
+          `${where} is ${JSON.stringify(p.ip)}, which Docker cannot read (${p.address.reason}): the deploy fails, or on ` +
+            `older engines the port is published on every interface; ${fix}`,
+        );
+      }
     }
   }),
 });
@@ -61,7 +89,9 @@ export const noPrivilegedHostPorts: ResourceValidationPolicy = defineRule("netwo
   enforcementLevel: "mandatory",
   validateResource: forType(TYPE.container, (props, _args, report) => {
     for (const p of publishedPorts(props, report)) {
-      if (p.external !== undefined && p.external < 1025) report(`${describePort(p)} uses privileged host port ${p.external}; publish on a port above 1024`);
+      if (p.external !== undefined && p.external < 1025) {
+        report(`${at(props, `ports[${p.index}].external`)} is ${p.external}, a privileged host port; publish on a port above 1024`);
+      }
     }
   }),
 });
@@ -75,7 +105,9 @@ function hostKey(r: PolicyResource): string {
 
 export const noDuplicateHostPorts: StackValidationPolicy = defineRule("network", ["minidock"], {
   name: "network-no-duplicate-host-ports",
-  description: "No two containers on one host may publish the same host port and protocol on overlapping addresses (0.0.0.0 overlaps every address).",
+  description:
+    "No two containers on one host may publish the same host port and protocol on overlapping addresses: the same " +
+    "address in any spelling, or every interface (which overlaps every address).",
   enforcementLevel: "mandatory",
   validateStack: forStackType(TYPE.container, (containers, _args, report) => {
     const seen = new Map<string, { r: PolicyResource; p: PublishedPort }[]>();
@@ -85,9 +117,13 @@ export const noDuplicateHostPorts: StackValidationPolicy = defineRule("network",
         if (p.external === undefined) continue;
         const key = `${host}|${p.external}/${p.protocol}`;
         const earlier = seen.get(key) ?? [];
-        const clash = earlier.find((e) => e.p.ip === p.ip || isWildcard(e.p.ip) || isWildcard(p.ip));
+        const clash = earlier.find((e) => addressesOverlap(e.p.address, p.address));
         if (clash) {
-          report(`${host}: ${r.name} ${describePort(p)} collides with ${clash.r.name} ${describePort(clash.p)}; the second container would fail to start`, r.urn);
+          report(
+            `${at(r.props, `ports[${p.index}].external`)}: ${hostPort(p)} on ${host} collides with ${clash.r.name} ` +
+              `(${at(clash.r.props, `ports[${clash.p.index}].external`)}, ${hostPort(clash.p)}); the second container would fail to start`,
+            r.urn,
+          );
         }
         seen.set(key, [...earlier, { r, p }]);
       }
@@ -104,11 +140,14 @@ export const notDefaultBridge: ResourceValidationPolicy = defineRule("network", 
     // default bridge, whose name is always the literal "bridge" (or unset).
     const mode = known(() => props.networkMode);
     const advanced = known(() => listOf(props.networksAdvanced).length);
-    if (isUnknown(advanced)) return report(unknownMessage("networksAdvanced"));
+    if (isUnknown(advanced)) return report(unknownMessage(at(props, "networksAdvanced")));
     if (isUnknown(mode) || advanced > 0) return;
     const m = typeof mode === "string" ? mode.trim() : "";
     if (m === "" || m === "bridge" || m === "default") {
-      report(`networkMode is ${m === "" ? "unset" : JSON.stringify(m)} with no networksAdvanced: the container sits on the default bridge; list it under services.<name>.networks`);
+      report(
+        `${at(props, "networksAdvanced")} is empty and networkMode is ${m === "" ? "unset" : JSON.stringify(m)}: the container ` +
+          `sits on the default bridge, where every container reaches every other; list a declared network under services.<name>.networks`,
+      );
     }
   }),
 });
@@ -146,7 +185,9 @@ export const daemonTransport: StackValidationPolicy = defineRule("network", ["CI
   validateStack: forStackType(TYPE.provider, (providers, _args, report) => {
     for (const p of providers) {
       const problem = daemonTransportProblem(p.props);
-      if (problem) report(`provider ${p.name}: ${problem}`, p.urn);
+      // A provider per host (lib/naming.ts providerResourceName): its daemon address is the host's dockerHost key.
+      const host = hostOfProviderResource(p.name);
+      if (problem) report(`${host ? `hosts.${host}.dockerHost (host)` : `provider ${p.name}`}: ${problem}`, p.urn);
     }
   }),
 });

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { isPinned } from "../images";
 import { PORTS } from "../monitoring/context";
 import { describeValue } from "./errors";
 import { NetworkConfig } from "./hosts";
 import { port, positiveInt, resourceName } from "./primitives";
 import { CheckContext, checkSecretRef } from "./secrets";
+import { imageRef } from "./services";
 
 /**
  * Monitoring and alerting, per host: Prometheus, Alertmanager, node-exporter, cAdvisor, a Pushgateway, a tiny
@@ -57,9 +57,8 @@ const promSize = z.string().refine((s) => /^\d+(B|KB|MB|GB|TB)$/.test(s), (s) =>
 
 const percent = z.number().refine((n) => n > 0 && n < 100, (n) => ({ message: `expected a percentage between 0 and 100, got ${describeValue(n)}` }));
 
-const pinnedImage = z.string().refine(isPinned, (s) => ({
-  message: `expected an image with an exact tag or digest such as "prom/prometheus:v2.55.1", got ${describeValue(s)}`,
-}));
+/** The pin rule of every image, with its wording (lib/images.ts pinProblem through services.ts imageRef). */
+const pinnedImage = imageRef;
 
 const perComponent = <T extends z.ZodTypeAny>(value: T) =>
   z.object(Object.fromEntries(MONITORING_COMPONENTS.map((c) => [c, value.optional()])) as Record<MonitoringComponent, z.ZodOptional<T>>).strict();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hostAddress, parseAddress } from "../addresses";
 import { describeValue } from "./errors";
 import { NAME_PATTERN, NAME_RULE } from "../naming";
 import { cpusRoundTrip, dockerCpus } from "../providerForm";
@@ -48,11 +49,14 @@ export const absolutePath = z.string().refine((s) => s.startsWith("/") && !s.spl
   message: `expected an absolute path without "..", got ${describeValue(s)}`,
 }));
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-/** IPv4 or IPv6 literal; hostnames are not accepted because Docker binds to addresses. */
-export const ipAddress = z.string().refine((s) => IPV4.test(s) || (s.includes(":") && /^[0-9a-fA-F:.]+$/.test(s)), (s) => ({
-  message: `expected an IP address such as "127.0.0.1", got ${describeValue(s)}`,
-}));
+/**
+ * An IPv4 or IPv6 address as Docker reads it (lib/addresses.ts, ipaddr.js): hostnames are not accepted because
+ * Docker binds to addresses, and neither are brackets, zones or inet_aton shorthands such as `127.1`.
+ */
+export const ipAddress = z.string().refine((s) => parseAddress(s) !== undefined, (s) => {
+  const parsed = hostAddress(s);
+  return { message: `expected an IP address such as "127.0.0.1" or "::1", got ${describeValue(s)}${parsed.kind === "invalid" ? ` (${parsed.reason})` : ""}` };
+});
 
 export const envName = z.string().refine((s) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(s), (s) => ({
   message: `expected an environment variable name (letters, digits, _), got ${describeValue(s)}`,

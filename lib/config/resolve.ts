@@ -1,3 +1,4 @@
+import { addressesOverlap, hostAddress } from "../addresses";
 import { DEFAULTS } from "../defaults";
 import { checkBackupRefs } from "./backup";
 import { Tier } from "../naming";
@@ -63,11 +64,16 @@ export function resolveLogs(
   return { driver: logs.driver, maxSize: logs.maxSize ?? stack.logMaxSize, maxFiles: logs.maxFiles ?? stack.logMaxFiles };
 }
 
-/** Same address, or one of them 0.0.0.0 / ::, means the two bindings collide on the daemon. */
+/**
+ * Same address in any spelling (::1 and 0:0:0:0:0:0:0:1), or either one every interface (0.0.0.0, ::,
+ * ::ffff:0.0.0.0, ...), means the two bindings collide on the daemon. Parsed, not compared as text.
+ */
 function bindingsOverlap(a: string, b: string): boolean {
-  const wildcard = (x: string) => x === "0.0.0.0" || x === "::";
-  return a === b || wildcard(a) || wildcard(b);
+  return addressesOverlap(hostAddress(a), hostAddress(b));
 }
+
+/** `127.0.0.1:5432`, `[::1]:5432`: the host:port form users see in `docker ps`. */
+const hostPort = (bind: string, port: number) => (bind.includes(":") ? `[${bind}]:${port}` : `${bind}:${port}`);
 
 /** The parts of the stack the cross-references need: host and network names, and the services themselves. */
 type CrossCheckView = Pick<ParsedStack, "hosts" | "networks" | "services">;
@@ -135,9 +141,11 @@ function crossCheck(parsed: CrossCheckView, ctx: CheckContext): void {
       (q) => q.host === p.host && q.port === p.port && q.protocol === p.protocol && bindingsOverlap(q.bind, p.bind),
     );
     if (clash) {
+      const everywhere = [p.bind, clash.bind].find((b) => hostAddress(b).kind === "all");
       problems.push(
-        `services.${p.service}.ports.${p.index}.published: ${p.bind}:${p.port}/${p.protocol} on host ${p.host} ` +
-          `is already published by services.${clash.service} (${clash.bind}:${clash.port})`,
+        `services.${p.service}.ports.${p.index}.published: ${hostPort(p.bind, p.port)}/${p.protocol} on host ${p.host} ` +
+          `is already published by services.${clash.service} (${hostPort(clash.bind, clash.port)})` +
+          `${everywhere === undefined ? "" : `; ${everywhere} is every interface, so it overlaps any address`}`,
       );
     }
   });

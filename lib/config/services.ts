@@ -1,19 +1,15 @@
 import { z } from "zod";
 import { DEFAULTS } from "../defaults";
-import { parseImageRef } from "../images";
+import { pinProblem } from "../images";
 import { describeValue } from "./errors";
 import {
   absolutePath, cpuString, envName, goDuration, ipAddress, nonNegativeInt, port, positiveInt, resourceName, sizeString,
 } from "./primitives";
 
+/** An image that pins one release: the same rule as the pack's images-pinned-tag (lib/images.ts pinProblem). */
 export const imageRef = z.string().min(1).superRefine((ref, ctx) => {
-  const { tag, digest } = parseImageRef(ref);
-  if (!tag && !digest) {
-    ctx.addIssue({
-      code: z.ZodIssueCode.custom,
-      message: `expected an image with an exact tag or digest such as "postgres:16.6-alpine", got ${describeValue(ref)}`,
-    });
-  }
+  const problem = pinProblem(ref);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
 });
 
 const volume = z

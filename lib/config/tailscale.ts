@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { describeValue } from "./errors";
-import { isPinned } from "../images";
 import { cpuString, port, positiveInt, resourceName } from "./primitives";
+import { imageRef } from "./services";
 
 /**
  * Tailscale access model: who may reach which service on the minis, and who may SSH as whom. Off unless a stack
@@ -127,9 +127,7 @@ export const tailscaleSchema = z
     container: z
       .object({
         /** Multi-arch (arm64 included) official image, pinned to an exact release. */
-        image: z.string().refine(isPinned, (s) => ({
-          message: `expected an image with an exact tag or digest such as "tailscale/tailscale:v1.78.3", got ${describeValue(s)}`,
-        })).default(TAILSCALE_IMAGE),
+        image: imageRef.default(TAILSCALE_IMAGE),
         /** tailscaled in userspace mode plus the serve proxies: ~40-80 MB resident; 128 leaves room for TLS bursts. */
         memoryMb: positiveInt.default(128),
         cpus: cpuString.default("0.5"),

@@ -1,12 +1,15 @@
 import { spawn } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
+import type * as Sarif from "sarif";
 import { SECRET_PLACEHOLDER } from "../../tools/offline/stackFile";
+import { sarifSchemaErrors } from "../support/sarifSchema";
 
 /**
  * The tools end to end, as users and CI run them: `tools/check.ts` and `tools/budget.ts` spawned as child
  * processes on the fixture stacks in tests/fixtures/stacks/. Nothing is mocked here beyond what the tools mock
  * themselves (the Pulumi engine and providers, via tools/offline). index.ts registers resources at module load,
- * so each stack needs its own process: 12 spawns, run two at a time in beforeAll.
+ * so each stack needs its own process: 13 spawns, run two at a time in beforeAll.
  *
  * Each bad-*.yaml changes ONE thing in Pulumi.clean.yaml, so each must fail on exactly one mandatory rule, or (bad-config,
  * bad-latest) on the config contract.
@@ -46,17 +49,19 @@ const BAD: Record<string, { rule: string; resource: string }> = {
   "bad-restart-no": { rule: "hardening-restart-policy", resource: "web-1" },
   "bad-over-budget": { rule: "budget-host-memory", resource: "mini-docker" },
 };
-// bad-bind-all runs in text mode (to check the preview-style grouping); the others in --json.
+// bad-bind-all runs in text mode (to check the preview-style grouping), bad-privileged as SARIF; the others in --json.
 const TEXT_MODE = "bad-bind-all";
+const SARIF_MODE = "bad-privileged";
 
 const jobs: Record<string, () => Promise<Run>> = {
   clean: () => run("check", ["--config", fixture("clean"), "--json"]),
-  "bad-config": () => run("check", ["--config", fixture("bad-config")]),
+  "bad-config": () => run("check", ["--config", fixture("bad-config"), "--json"]),
+  "bad-usage": () => run("check", ["--config", fixture("clean"), "--json", "--format", "sarif"]),
   // A floating tag is the config contract's to refuse (lib/images.ts pinProblem, shared with images-pinned-tag).
   "bad-latest": () => run("check", ["--config", fixture("bad-latest")]),
   "budget-over": () => run("budget", ["--config", fixture("bad-over-budget")]),
   ...Object.fromEntries(
-    Object.keys(BAD).map((name) => [name, () => run("check", ["--config", fixture(name), ...(name === TEXT_MODE ? [] : ["--json"])])]),
+    Object.keys(BAD).map((name) => [name, () => run("check", ["--config", fixture(name), ...(name === TEXT_MODE ? [] : name === SARIF_MODE ? ["--format", "sarif"] : ["--json"])])]),
   ),
 };
 
@@ -73,7 +78,8 @@ interface Json {
   stack: string;
   resources: { type: string; name: string; inputs: Record<string, unknown> }[];
   violations: { policy: string; enforcementLevel: string; resource: string; message: string }[];
-  summary: { mandatory: number; advisory: number };
+  summary: { mandatory: number; advisory: number; errors: number };
+  errors: { source: string; message: string; key?: string }[];
 }
 const json = (name: string) => JSON.parse(results[name].stdout) as Json;
 
@@ -83,7 +89,9 @@ describe("npm run check", () => {
     expect(r.stderr).not.toMatch(/error:/);
     expect(r.code).toBe(0);
     const out = json("clean");
-    expect(Object.keys(out).filter((k) => k !== "exemptions").sort()).toEqual(["resources", "stack", "summary", "violations"]);
+    const additions = ["exemptions", "exemptionsUnused", "exemptionsExpired", "exemptionsExpiringSoon", "errors"];
+    expect(Object.keys(out).filter((k) => !additions.includes(k)).sort()).toEqual(["resources", "stack", "summary", "violations"]);
+    expect(out.errors).toEqual([]);
     expect(out.stack).toBe("clean");
     expect(out.summary.mandatory).toBe(0);
     expect(out.summary.advisory).toBe(out.violations.length);
@@ -113,6 +121,13 @@ describe("npm run check", () => {
       expect(r.stdout).toMatch(new RegExp(`^FAIL: stack ${TEXT_MODE}: .* 1 mandatory`, "m"));
       return;
     }
+    if (name === SARIF_MODE) {
+      // The same verdict as a SARIF run: one error result, of the right rule, about the right resource.
+      const errors = (JSON.parse(r.stdout) as Sarif.Log).runs[0].results!.filter((x) => x.level === "error");
+      expect(errors.map((x) => x.ruleId)).toEqual([want.rule]);
+      expect(errors[0].locations![0].logicalLocations![0].fullyQualifiedName).toMatch(new RegExp(`::${want.resource}$`));
+      return;
+    }
     const mandatory = json(name).violations.filter((v) => v.enforcementLevel === "mandatory");
     expect(mandatory.map((v) => v.policy)).toEqual([want.rule]);
     expect(mandatory[0].resource).toMatch(new RegExp(`::${want.resource}$`));
@@ -125,11 +140,36 @@ describe("npm run check", () => {
     expect(v.message).not.toMatch(/host edge/);
   });
 
-  test("a config error exits 1 and names the key path", () => {
+  test("--format sarif locates the violation at the offending key of the stack file", () => {
+    const log = JSON.parse(results[SARIF_MODE].stdout) as Sarif.Log;
+    expect(sarifSchemaErrors(log)).toEqual([]);
+    const [error] = log.runs[0].results!.filter((x) => x.level === "error");
+    const text = fs.readFileSync(fixture(SARIF_MODE), "utf8").split("\n");
+    // The fixture's one change: `unsafe: { privileged: true }`.
+    const line = text.findIndex((l) => l.includes("privileged: true")) + 1;
+    const column = text[line - 1].indexOf("privileged") + 1;
+    expect(error.message.text).toMatch(/^services\.web\.unsafe\.privileged /);
+    expect(error.locations![0].physicalLocation).toEqual({
+      artifactLocation: { uri: `tests/fixtures/stacks/Pulumi.${SARIF_MODE}.yaml`, uriBaseId: "SRCROOT" },
+      region: { startLine: line, startColumn: column, endLine: line, endColumn: column + "privileged".length },
+    });
+    expect(log.runs[0].tool.driver.rules!.find((x) => x.id === error.ruleId)!.defaultConfiguration!.level).toBe("error");
+  });
+
+  test("a config error exits 1, names the key path, and --json still prints one document with the problems", () => {
     const r = results["bad-config"];
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('services.web.memoryMb: expected number, got "lots"');
-    expect(r.stdout).not.toContain("Policies:");
+    const out = json("bad-config");
+    expect(out).toMatchObject({ stack: "bad-config", resources: [], violations: [], summary: { mandatory: 0, advisory: 0, errors: 1 } });
+    expect(out.errors).toEqual([{ source: "stack-config", message: 'services.web.memoryMb: expected number, got "lots"', key: "services.web.memoryMb" }]);
+  });
+
+  test("wrong usage stays exit 2, with nothing on stdout", () => {
+    const r = results["bad-usage"];
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--json and --format sarif disagree/);
+    expect(r.stdout).toBe("");
   });
 
   test("a floating tag is a config error at the image's key, in the pack rule's words", () => {

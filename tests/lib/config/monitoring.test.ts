@@ -3,6 +3,7 @@
  * resolve.ts (secret references, network, Grafana's port). Nothing is mocked: resolveStackConfig is pure.
  */
 import { ConfigError } from "../../../lib/config/errors";
+import { PIN_RULE } from "../../../lib/images";
 import {
   DEFAULT_MEMORY_MB, MONITORING_COMPONENTS, componentMemoryMb, enabledComponents, monitoringNetwork,
 } from "../../../lib/config/monitoring";
@@ -65,7 +66,7 @@ describe("refused values name the key, the value and what is allowed", () => {
     [{ enabled: true, retention: { size: "1G" } }, 'monitoring.retention.size: expected a size such as "512MB" or "2GB" (B, KB, MB, GB, TB), got "1G"'],
     [{ enabled: true, thresholds: { diskPercent: 120 } }, "monitoring.thresholds.diskPercent: expected a percentage between 0 and 100, got 120"],
     [{ enabled: true, memoryMb: { cadvisor: 0 } }, "monitoring.memoryMb.cadvisor: expected a positive integer, got 0"],
-    [{ enabled: true, images: { prometheus: "prom/prometheus:latest" } }, 'monitoring.images.prometheus: expected an image with an exact tag or digest such as "prom/prometheus:v2.55.1", got "prom/prometheus:latest"'],
+    [{ enabled: true, images: { prometheus: "prom/prometheus:latest" } }, `monitoring.images.prometheus: prom/prometheus:latest: tag "latest" moves with every release; ${PIN_RULE}`],
     [{ enabled: true, alerting: { kind: "slack" } }, 'monitoring.alerting.urlSecret: expected the name of a secret config key holding the slack URL (e.g. "alertWebhookUrl"), got nothing'],
     [{ enabled: true, alerting: { kind: "email" } }, 'monitoring.alerting.email: expected {to, from, smarthost} for kind "email", got nothing'],
     [{ enabled: true, alerting: { kind: "email", email: { to: "a@b.c", from: "d@e.f", smarthost: "smtp.example.com" } } }, 'monitoring.alerting.email.smarthost: expected host:port such as "smtp.example.com:587", got "smtp.example.com"'],

@@ -79,7 +79,8 @@ test.each([
   ["bad login", { groups: { admins: ["alice"] } }, 'tailscale.groups.admins.0: expected a Tailscale login such as "alice@example.com"'],
   ["ssh user autogroup", { ssh: [{ group: "admins", users: ["autogroup:nonroot"] }] }, 'tailscale.ssh.0.users.0: expected a unix user name'],
   ["access entry with nothing", { access: [{ group: "admins" }] }, 'tailscale.access.0: expected "services" or "ports" (or both), got neither'],
-  ["unpinned image", { container: { image: "tailscale/tailscale:latest" } }, "tailscale.container.image: expected an image with an exact tag or digest"],
+  ["unpinned image", { container: { image: "tailscale/tailscale:latest" } }, 'tailscale.container.image: tailscale/tailscale:latest: tag "latest" moves'],
+  ["a bare major moves", { container: { image: "tailscale/tailscale:v1" } }, 'tailscale.container.image: tailscale/tailscale:v1: tag "v1" names only major version 1'],
   ["key expiry beyond 90 days", { authKeyExpiryDays: 365 }, "tailscale.authKeyExpiryDays: expected at most 90"],
   ["unknown key", { funnel: true }, "tailscale.funnel: unknown key"],
 ])("schema: %s", (_name, patch, message) => {
