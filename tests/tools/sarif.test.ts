@@ -1,11 +1,10 @@
-import Ajv from "ajv-draft-04";
-import addFormats from "ajv-formats";
 import * as fs from "fs";
 import * as path from "path";
 import type * as Sarif from "sarif";
 import { CheckResult, errorResult } from "../../tools/checkReport";
 import { RecordedResource } from "../../tools/offline/evaluate";
 import { CONFIG_RULE, EXEMPTIONS_RULE, KeyLocator, SRCROOT, SarifInput, keyOfProblem, toSarif } from "../../tools/sarif";
+import { sarifSchemaErrors, validateSarif } from "../support/sarifSchema";
 
 /**
  * The SARIF writer on hand-made results (the rules' messages are being reworded elsewhere; the writer only
@@ -18,14 +17,8 @@ const STACK_URI = "tests/fixtures/stacks/Pulumi.clean.yaml";
 const STACK_TEXT = fs.readFileSync(path.join(ROOT, STACK_URI), "utf8");
 const SECRET = "hunter2-very-secret";
 
-// The schema is draft-04 and uses a regex that is valid only outside unicode mode.
-const schema = JSON.parse(fs.readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8")) as object;
-const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-addFormats(ajv);
-const validateSarif = ajv.compile(schema);
 function expectValidSarif(doc: unknown): void {
-  const ok = validateSarif(doc);
-  expect(ok ? [] : validateSarif.errors?.map((e) => `${e.instancePath} ${e.message}`)).toEqual([]);
+  expect(sarifSchemaErrors(doc)).toEqual([]);
 }
 
 /** 1-based line and column of the first occurrence of `needle` after the line containing `after`. */
