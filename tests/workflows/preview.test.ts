@@ -22,7 +22,29 @@ test("runs on pull requests with read-only default permissions", () => {
 test("every action is pinned to a major version", () => {
   const uses = Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.uses).filter((u): u is string => !!u));
   expect(uses.length).toBeGreaterThan(5);
-  for (const u of uses) expect(u).toMatch(/^[\w-]+\/[\w-]+@v\d+$/);
+  // owner/repo or owner/repo/path (github/codeql-action/upload-sarif), at a major tag.
+  for (const u of uses) expect(u).toMatch(/^[\w-]+\/[\w-]+(\/[\w-]+)?@v\d+$/);
+});
+
+test("the offline job writes SARIF for each shipped stack and uploads it to code scanning, failures included", () => {
+  // Every shipped stack (Pulumi.<stack>.yaml), not a list of its own that could fall behind.
+  const shipped = fs.readdirSync(path.resolve(__dirname, "../..")).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+  const sarif = offline.steps.find((s) => s.id === "sarif")!;
+  expect(sarif.run).toContain(`for stack in ${shipped.join(" ")}; do`);
+  expect(sarif.run).toContain('npm run --silent check -- --stack "$stack" --format sarif --out "check-$stack.sarif"');
+  // Exit 1 (violations) must not stop the upload; only wrong usage or a crash fails the step.
+  expect(sarif.run).toMatch(/if \[ "\$rc" -gt 1 \]/);
+  expect(sarif.if).toContain("!cancelled()");
+  const uploads = offline.steps.filter((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@"));
+  expect(uploads.map((u) => u.with)).toEqual(shipped.map((stack) => ({ sarif_file: `check-${stack}.sarif`, category: `minidock-check-${stack}` })));
+  for (const u of uploads) {
+    // Runs after a failed check step (that is when there is something to show), and only where the token may write.
+    expect(u.if).toContain("!cancelled()");
+    expect(u.if).toContain("steps.sarif.outcome == 'success'");
+    expect(u.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+    expect(offline.steps.indexOf(u)).toBeGreaterThan(offline.steps.indexOf(sarif));
+  }
+  expect(offline.permissions).toMatchObject({ "security-events": "write", contents: "read" });
 });
 
 test("the offline job uses no secrets and runs lint, tests, the check of both stacks and the budget", () => {
