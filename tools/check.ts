@@ -75,9 +75,11 @@ function formatOf(opts: { json: boolean; format?: string }): Format {
   return opts.json ? "json" : ((opts.format as Format | undefined) ?? "text");
 }
 
-/** Path under the project directory with `/` separators: a URI reference under SARIF's SRCROOT. */
+/** Path under the project directory with `/` separators (a URI reference under SARIF's SRCROOT); outside it, a file: URI. */
 function projectUri(file: string): string {
-  return path.relative(PROJECT_DIR, file).split(path.sep).map(encodeURIComponent).join("/");
+  const rel = path.relative(PROJECT_DIR, file);
+  if (rel.startsWith("..") || path.isAbsolute(rel)) return pathToFileURL(file).href;
+  return rel.split(path.sep).map(encodeURIComponent).join("/");
 }
 
 /**

@@ -33,7 +33,7 @@ export interface SarifRule {
 }
 
 export interface SarifFile {
-  /** Path relative to the project directory, `/`-separated (a URI reference under SRCROOT). */
+  /** Path relative to the project directory, `/`-separated (a URI reference under SRCROOT), or an absolute `file:` URI. */
   uri: string;
   text: string;
 }
@@ -123,8 +123,9 @@ export function stackFilePath(key: string, locator: KeyLocator): Segment[] {
   return [...(!locator.has(namespaced) && locator.has(bare) ? bare : namespaced), ...rest];
 }
 
+/** A relative URI is under SRCROOT; an absolute one (`file:///...`, a file outside the project) stands alone. */
 const physical = (file: SarifFile, region: Sarif.Region): Sarif.Location => ({
-  physicalLocation: { artifactLocation: { uri: file.uri, uriBaseId: SRCROOT }, region },
+  physicalLocation: { artifactLocation: /^[a-z][a-z0-9+.-]*:/i.test(file.uri) ? { uri: file.uri } : { uri: file.uri, uriBaseId: SRCROOT }, region },
 });
 
 /** The `minidock.config-key` label of a container resource (`services.agent`), if the program set one. */

@@ -178,4 +178,8 @@ test("the key locator: un-namespaced config keys, sequences by index, and a brok
   const doc = toSarif(input({ ...result, violations: [violation("budget-host-memory", "services.web.command[1]: x")], exemptionsExpired: [] }, { stackFile: { uri: "Pulumi.x.yaml", text } }));
   expect(regionOf(doc.runs[0].results![0])).toMatchObject({ startLine: 4, startColumn: 20 });
   expect(new KeyLocator("config: [unclosed").locate(["config"])).toEqual({ startLine: 1, startColumn: 1 });
+  // A file outside the repository has an absolute URI and no base.
+  const outside = toSarif(input(result, { policyConfigFile: { uri: "file:///tmp/pc.json", text: POLICY_CONFIG_TEXT } }));
+  const exemption = outside.runs[0].results!.find((x) => x.ruleId === EXEMPTIONS_RULE)!;
+  expect(exemption.locations![0].physicalLocation!.artifactLocation).toEqual({ uri: "file:///tmp/pc.json" });
 });
