@@ -2,6 +2,7 @@ import * as fs from "fs";
 import { createRequire } from "module";
 import * as path from "path";
 import * as ts from "typescript";
+import { Resource as SdkResource } from "@pulumi/pulumi";
 import { allPolicies } from "../../policies/rules";
 import { Evaluation, ProgramLoader, evaluateProgram } from "../../tools/offline/evaluate";
 import { PolicyRunResult, runPolicies } from "../../tools/offline/policyRuntime";
@@ -39,11 +40,25 @@ function compiledProgram(): ModuleBody {
   return compiled;
 }
 
+/** The SDK's Resource with its internal source-position helper (not in its typings). */
+const Resource = SdkResource as unknown as { stackTrace(skip: number): unknown[] };
+
+/**
+ * index.ts's own `require`: its imports resolve from its directory, in the registry of the test file, once each
+ * (the modules are shared anyway, and jest's resolver is a tenth of a small evaluation).
+ */
+const imports = new Map<string, unknown>();
+let resolveFromProgram: NodeJS.Require | undefined;
+const programRequire = ((id: string) => {
+  if (!imports.has(id)) imports.set(id, (resolveFromProgram ??= createRequire(PROGRAM_PATH))(id));
+  return imports.get(id);
+}) as NodeJS.Require;
+
 /** The loader for evaluateProgram: index.ts's body, run again, its imports from the shared registry. */
 export const rerunProgram: ProgramLoader = async (programPath) => {
   if (programPath !== PROGRAM_PATH) throw new Error(`rerunProgram runs ${PROGRAM_PATH} only, not ${programPath}`);
   const module = { exports: {} as Record<string, unknown> };
-  compiledProgram()(module.exports, createRequire(PROGRAM_PATH), module, PROGRAM_PATH, path.dirname(PROGRAM_PATH));
+  compiledProgram()(module.exports, programRequire, module, PROGRAM_PATH, path.dirname(PROGRAM_PATH));
   return module.exports;
 };
 
@@ -54,11 +69,18 @@ export const rerunProgram: ProgramLoader = async (programPath) => {
  */
 export async function evaluateFresh(stack: string, config: StackConfigValues): Promise<Evaluation> {
   const limit = Error.stackTraceLimit;
-  if (process.env.MINIDOCK_STACK_TRACES !== "1") Error.stackTraceLimit = 0;
+  const sourcePositions = Resource.stackTrace;
+  if (process.env.MINIDOCK_STACK_TRACES !== "1") {
+    Error.stackTraceLimit = 0;
+    // Each resource also records where index.ts declared it, from a full stack trace it takes on its own (with
+    // an unlimited depth). Only the engine's display reads that position, the mock monitor drops it.
+    Resource.stackTrace = () => [];
+  }
   try {
     return await evaluateProgram(stack, config, PROGRAM_PATH, rerunProgram);
   } finally {
     Error.stackTraceLimit = limit;
+    Resource.stackTrace = sourcePositions;
   }
 }
 
