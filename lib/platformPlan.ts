@@ -9,7 +9,7 @@ import { tailscaleSpec } from "./tailscale/container";
  * Every service the stack will run, user and platform alike, from the same pure builders components/platform.ts
  * uses, but with no resource: the tailnet's auth keys and the secrets are left out (secret uploads stay Outputs).
  * The program checks this plan right after the config, so a wiring problem is refused before anything is
- * registered; tests/lib/platformPlan.test.ts holds it to what the program deploys.
+ * registered; tests/lib/platformReferences.test.ts holds it to what the program deploys.
  */
 export function plannedServices(config: StackConfig): PlatformService[] {
   const unread = () => pulumi.secret("");
