@@ -17,7 +17,7 @@ export function hasTool(tool: string, probe: string[] = ["--version"]): boolean 
 export const SKIP_MARK = "[skipped:";
 
 /** `test` when the tool is there; otherwise a skip that says why, or under CI=true a failure that says why. */
-export function testWithTool(tool: string, title: string, fn: () => void | Promise<void>, probe?: string[]): void {
+export function testWithTool(tool: string, title: string, fn: jest.ProvidesCallback, probe?: string[]): void {
   if (hasTool(tool, probe)) return void test(title, fn);
   const why = `${tool} is not on PATH (apt-get install ${tool === "promtool" ? "prometheus" : tool})`;
   if (process.env.CI === "true") {
