@@ -1,23 +1,20 @@
 /**
  * Bad stack config must fail with ONE error that lists every problem by key path, before any resource is
  * registered. Each case evaluates the real index.ts under Pulumi's mock monitor (the engine and providers are
- * mocked because neither can run here) in a fresh module registry, then asserts the message and that the
- * mock monitor saw no resource at all.
+ * mocked because neither can run here), its body run afresh (tests/support/freshEvaluation.ts), then asserts the
+ * message and that the mock monitor saw no resource at all.
  */
 import type { Evaluation } from "../tools/offline/evaluate";
 
-// Every fresh module registry loads a fresh @pulumi/pulumi, which adds its own process exit hooks.
-process.setMaxListeners(100);
 import { TestStack, baseConfig, toConfigValues } from "./support/configs";
+import { evaluateFresh } from "./support/freshEvaluation";
 
 async function evaluate(mutate: (s: TestStack) => void, secrets?: Record<string, string>, plainKeys: Record<string, string> = {}) {
-  jest.resetModules();
-  const { evaluateProgram } = await import("../tools/offline/evaluate");
   const stack = baseConfig() as TestStack;
   mutate(stack);
   const cfg = toConfigValues(stack, secrets);
   for (const [k, v] of Object.entries(plainKeys)) cfg.values[`minidock:${k}`] = v;
-  return evaluateProgram("bad", cfg);
+  return evaluateFresh("bad", cfg);
 }
 
 function expectRejected(ev: Evaluation, ...fragments: string[]) {

@@ -8,6 +8,7 @@ import { RecordedResource } from "../tools/offline/evaluate";
 import { SECRET_PLACEHOLDER } from "../tools/offline/stackFile";
 import { LABEL } from "../lib/naming";
 import { T, label, ofType, shippedStackConfig } from "./support/stack";
+import { evaluateFresh } from "./support/freshEvaluation";
 
 process.setMaxListeners(100);
 
@@ -19,9 +20,7 @@ describe.each(["mini", "local"])("stack %s", (stack) => {
   const servicesCfg = JSON.parse(config.values["minidock:services"]) as Record<string, { replicas?: number; memoryMb: number; host?: string }>;
 
   beforeAll(async () => {
-    jest.resetModules();
-    const { evaluateProgram } = await import("../tools/offline/evaluate");
-    const ev = await evaluateProgram(stack, config);
+    const ev = await evaluateFresh(stack, config);
     if (ev.error) throw ev.error;
     resources = ev.resources;
     outputs = ev.outputs ?? {};
@@ -149,9 +148,7 @@ describe.each(["mini", "local"])("stack %s", (stack) => {
 describe("volumes and replacement (resource options, read off the register requests)", () => {
   let resources: RecordedResource[];
   beforeAll(async () => {
-    jest.resetModules();
-    const { evaluateProgram } = await import("../tools/offline/evaluate");
-    const ev = await evaluateProgram("mini", shippedStackConfig("mini"));
+    const ev = await evaluateFresh("mini", shippedStackConfig("mini"));
     if (ev.error) throw ev.error;
     resources = ev.resources;
   });

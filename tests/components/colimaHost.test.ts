@@ -3,6 +3,7 @@ import { colimaEnv, colimaMemoryGiB, parseSshTarget, remoteCommand, shellQuote }
 import { resolveStackConfig } from "../../lib/config/resolve";
 import { toRawStackConfig } from "../../tools/offline/stackFile";
 import { ofType, shippedStackConfig } from "../support/stack";
+import { evaluateFresh } from "../support/freshEvaluation";
 
 /**
  * ColimaHost under Pulumi's mock monitor (tools/offline/evaluate.ts): the engine and the command provider are
@@ -12,11 +13,9 @@ import { ofType, shippedStackConfig } from "../support/stack";
 const COMMAND = "command:remote:Command";
 const COLIMA = "minidock:index:ColimaHost";
 
-/** Each evaluation needs a fresh module registry: index.ts registers its resources once per import. */
+/** index.ts registers its resources while its body runs: each evaluation runs it afresh (tests/support/freshEvaluation.ts). */
 async function evaluate(stack: string, config: ReturnType<typeof shippedStackConfig>): Promise<Evaluation> {
-  jest.resetModules();
-  const { evaluateProgram } = await import("../../tools/offline/evaluate");
-  return evaluateProgram(stack, config);
+  return evaluateFresh(stack, config);
 }
 
 /** The shipped mini stack plus a second, differently sized mini that runs redis. */

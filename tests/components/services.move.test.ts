@@ -12,13 +12,12 @@ import { LABEL } from "../../lib/naming";
 import { StackConfigValues } from "../../tools/offline/stackFile";
 import { baseConfig, toConfigValues } from "../support/configs";
 import { T, label, shippedStackConfig } from "../support/stack";
+import { evaluateFresh } from "../support/freshEvaluation";
 
-// Each evaluation needs a fresh module registry: the program registers its resources once per load.
+// The program registers its resources while its body runs: each evaluation runs it afresh (tests/support/freshEvaluation.ts).
 process.setMaxListeners(20);
 async function evaluate(config: StackConfigValues): Promise<Evaluation> {
-  jest.resetModules();
-  const { evaluateProgram } = await import("../../tools/offline/evaluate");
-  const ev = await evaluateProgram("mini", config);
+  const ev = await evaluateFresh("mini", config);
   if (ev.error) throw ev.error;
   return ev;
 }

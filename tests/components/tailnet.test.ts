@@ -1,14 +1,15 @@
 /**
  * The Tailnet component inside the real program. Each scenario evaluates index.ts under Pulumi's mock monitor
- * (tools/offline/evaluate.ts) in a fresh module registry: the Pulumi engine and every provider (docker, command,
+ * (tools/offline/evaluate.ts), its body run afresh (tests/support/freshEvaluation.ts): the Pulumi engine and every provider (docker, command,
  * tailscale) are mocked because neither the CLI nor the plugins can run here. The mock gives the TailnetKey a
  * secret `key` the way the provider does; everything else (config contract, policy file, specs) is real.
  */
 import { parse } from "jsonc-parser";
 import type { Evaluation, RecordedResource } from "../../tools/offline/evaluate";
 import { baseConfig, toConfigValues } from "../support/configs";
+import { evaluateFresh } from "../support/freshEvaluation";
+import { shippedStackConfig } from "../support/stack";
 
-process.setMaxListeners(100);
 
 const T = {
   acl: "tailscale:index/acl:Acl",
@@ -19,15 +20,11 @@ const T = {
 };
 
 async function evaluateStack(stack: Record<string, unknown>): Promise<Evaluation> {
-  jest.resetModules();
-  const { evaluateProgram } = await import("../../tools/offline/evaluate");
-  return evaluateProgram("test", toConfigValues(stack));
+  return evaluateFresh("test", toConfigValues(stack));
 }
 
 async function evaluateShipped(name: string): Promise<Evaluation> {
-  jest.resetModules();
-  const { evaluateShippedStack } = await import("../support/stack");
-  return evaluateShippedStack(name);
+  return evaluateFresh(name, shippedStackConfig(name));
 }
 
 const ofType = (ev: Evaluation, type: string) => ev.resources.filter((r) => r.type === type);
