@@ -1,5 +1,6 @@
 /**
- * The stack corpus: small edits of the shipped stacks that the pack must refuse (tests/fixtures/corpus/bad) or
+ * The runner of the stack corpus (tests/policies/corpus.bad.test.ts and corpus.good.test.ts, two files so jest runs
+ * them side by side). The corpus: small edits of the shipped stacks that the pack must refuse (tests/fixtures/corpus/bad) or
  * accept (tests/fixtures/corpus/good), one test per file, named after it, so the report reads as a list of
  * classes. Each entry is evaluated like `npm run check --stack <base>` would: the real index.ts under Pulumi's
  * mock monitor (engine and providers mocked, see tests/support/stack.ts), then every rule of the pack through
@@ -10,9 +11,9 @@ import { Evaluation } from "../../tools/offline/evaluate";
 import { PolicyConfigError, PolicyRunResult, Violation } from "../../tools/offline/policyRuntime";
 import {
   CorpusEntry, CorpusKind, Expectation, corpusFiles, corpusStack, readCorpusEntry,
-} from "../support/corpus";
-import { checkEvaluation, evaluateFresh } from "../support/freshEvaluation";
-import { tempDir } from "../support/tmp";
+} from "./corpus";
+import { checkEvaluation, evaluateFresh } from "./freshEvaluation";
+import { tempDir } from "./tmp";
 
 const knownRules = new Set(allPolicies.map((p) => p.name));
 const scratch = tempDir("minidock-corpus-");
@@ -78,26 +79,30 @@ function describeOutcome(o: Outcome, rules: ReadonlySet<string> = new Set()): st
   return `${shown.length === 0 ? "no mandatory violation" : `violations:\n${shown.map(show).join("\n")}`}${others > 0 ? `\n  (and ${others} advisory violations of other rules)` : ""}`;
 }
 
-describe("bad stacks: each is refused for the reason it lists", () => {
-  const files = corpusFiles("bad");
-  test("the corpus has bad stacks", () => expect(files.length).toBeGreaterThan(0));
-  eachFile(files)("%s", async (file) => {
-    const outcome = await run("bad", file);
-    const missing = outcome.entry.expect.map((e) => unmet(e, outcome)).filter((m): m is string => m !== undefined);
-    if (missing.length > 0) {
-      throw new Error(`bad/${file} (${outcome.entry.description}) expected ${missing.join(", and ")}; got ${describeOutcome(outcome, new Set(outcome.entry.expect.map((e) => e.rule ?? "")))}`);
-    }
+export function describeBadCorpus(): void {
+  describe("bad stacks: each is refused for the reason it lists", () => {
+    const files = corpusFiles("bad");
+    test("the corpus has bad stacks", () => expect(files.length).toBeGreaterThan(0));
+    eachFile(files)("%s", async (file) => {
+      const outcome = await run("bad", file);
+      const missing = outcome.entry.expect.map((e) => unmet(e, outcome)).filter((m): m is string => m !== undefined);
+      if (missing.length > 0) {
+        throw new Error(`bad/${file} (${outcome.entry.description}) expected ${missing.join(", and ")}; got ${describeOutcome(outcome, new Set(outcome.entry.expect.map((e) => e.rule ?? "")))}`);
+      }
+    });
   });
-});
+}
 
-describe("good stacks: each passes with no config error and no mandatory violation", () => {
-  const files = corpusFiles("good");
-  test("the corpus has good stacks", () => expect(files.length).toBeGreaterThan(0));
-  eachFile(files)("%s", async (file) => {
-    const outcome = await run("good", file);
-    const mandatory = outcome.result?.violations.filter((v) => v.enforcementLevel === "mandatory") ?? [];
-    if (outcome.configProblems || mandatory.length > 0) {
-      throw new Error(`good/${file} (${outcome.entry.description}) must pass; got ${describeOutcome(outcome)}`);
-    }
+export function describeGoodCorpus(): void {
+  describe("good stacks: each passes with no config error and no mandatory violation", () => {
+    const files = corpusFiles("good");
+    test("the corpus has good stacks", () => expect(files.length).toBeGreaterThan(0));
+    eachFile(files)("%s", async (file) => {
+      const outcome = await run("good", file);
+      const mandatory = outcome.result?.violations.filter((v) => v.enforcementLevel === "mandatory") ?? [];
+      if (outcome.configProblems || mandatory.length > 0) {
+        throw new Error(`good/${file} (${outcome.entry.description}) must pass; got ${describeOutcome(outcome)}`);
+      }
+    });
   });
-});
+}
