@@ -92,9 +92,11 @@ describe("the served pack answers like the offline mirror", () => {
 
   beforeAll(async () => {
     // Started the way the Pulumi CLI's nodejs language host starts a policy pack: @pulumi/pulumi's run-policy-pack
-    // (ts-node with type checking, policies/tsconfig.json) given an engine address (unused here) and the pack dir.
+    // (ts-node, policies/tsconfig.json) given an engine address (unused here) and the pack dir. Without type
+    // checking (tests/support/packTranspileOnly.js says why); test:engine starts it through the CLI with it.
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
-    server = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: path.resolve(__dirname, "../../policies"), stdio: ["ignore", "pipe", "pipe"] });
+    const transpileOnly = path.resolve(__dirname, "../support/packTranspileOnly.js");
+    server = spawn(process.execPath, ["-r", transpileOnly, runner, "127.0.0.1:0", "."], { cwd: path.resolve(__dirname, "../../policies"), stdio: ["ignore", "pipe", "pipe"] });
     const port = await new Promise<string>((resolve, reject) => {
       let err = "";
       server.stdout!.on("data", (d: Buffer) => resolve(d.toString().trim()));
