@@ -1,13 +1,17 @@
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { allowedKeysAt, unknownKeyMessage } from "./unknownKeys";
 
 /**
  * One error that lists every problem in the stack config, each as `key.path: what was expected, got what`.
- * Thrown before any resource is registered, so a bad config never half-creates a stack. A RunError, so
- * `pulumi up` prints the problems without a stack trace.
+ * Thrown before any resource is registered, so a bad config never half-creates a stack. A RunError to the Pulumi
+ * runtime, so `pulumi up` prints the problems without a stack trace: the runtime recognises one by the
+ * `__pulumiRunError` marker (RunError.isInstance, which works across SDK copies), and setting it here keeps the
+ * whole config layer free of @pulumi/pulumi.
  */
-export class ConfigError extends pulumi.RunError {
+export class ConfigError extends Error {
+  /** The Pulumi SDK's RunError marker (@pulumi/pulumi errors.js); see the class comment. */
+  readonly __pulumiRunError = true;
+
   constructor(
     public readonly problems: string[],
     /** Secret config keys that are referenced but not set: offline tools fill these with placeholders. */

@@ -288,7 +288,7 @@ async function checkOne(g: GeneratedStack): Promise<void> {
   if (contractError !== undefined) {
     tally.invalid++;
     // Only ever a ConfigError, which is a RunError: `pulumi up` prints its message, not its stack.
-    ensure(contractError instanceof ConfigError && contractError instanceof pulumi.RunError, "the contract threw something else than a ConfigError", String((contractError as Error)?.stack ?? contractError));
+    ensure(contractError instanceof ConfigError && pulumi.RunError.isInstance(contractError), "the contract threw something else than a ConfigError", String((contractError as Error)?.stack ?? contractError));
     const e = contractError as ConfigError;
     ensure(!STACK_FRAME.test(e.message), "the ConfigError's message carries a stack trace", e.message);
     ensure(e.problems.length > 0, "a ConfigError lists its problems");
