@@ -200,10 +200,10 @@ export const containerLimits: ResourceValidationPolicy = defineRule("budget", ["
     const v = known(() => ({ memory: props.memory, memorySwap: props.memorySwap, memoryReservation: props.memoryReservation }));
     if (isUnknown(v)) return report(unknownMessage("memory"));
     const { memory, memorySwap, memoryReservation } = v;
-    if (typeof memory !== "number" || memory <= 0) return report(`memory is ${memory === undefined ? "unset" : JSON.stringify(memory)}: the container may take all of the host's memory; set memoryMb`);
-    if (memorySwap === undefined || memorySwap === null) report(`memorySwap is unset: Docker then allows as much swap as memory (${memory} MB); set it equal to memory`);
-    else if (typeof memorySwap === "number" && (memorySwap < 0 || memorySwap > memory)) report(`memorySwap ${memorySwap} ${memorySwap < 0 ? "means unlimited swap" : `> memory ${memory}`}; set it equal to memory`);
-    if (typeof memoryReservation === "number" && memoryReservation > memory) report(`memoryReservation ${memoryReservation} > memory ${memory}`);
+    if (typeof memory !== "number" || memory <= 0) return report(`${at(props, "memory")} is ${memory === undefined ? "unset" : JSON.stringify(memory)}: the container may take all of the host's memory; set memoryMb`);
+    if (memorySwap === undefined || memorySwap === null) report(`${at(props, "memorySwap")} is unset: Docker then allows as much swap as memory (${memory} MB); set it equal to memory`);
+    else if (typeof memorySwap === "number" && (memorySwap < 0 || memorySwap > memory)) report(`${at(props, "memorySwap")} ${memorySwap} ${memorySwap < 0 ? "means unlimited swap" : `> memory ${memory}`}; set it equal to memory`);
+    if (typeof memoryReservation === "number" && memoryReservation > memory) report(`${at(props, "memoryReservation")} ${memoryReservation} > memory ${memory}`);
   }),
 });
 

@@ -94,6 +94,10 @@ describe("budget-container-memory-limit", () => {
   test("memory with memorySwap equal passes", async () => {
     expect(await violations("budget-container-memory-limit", [container()])).toEqual([]);
   });
+  test("a config service's container is named by its config key", async () => {
+    const c = setLabel(mutate(container(), "memorySwap", 1024), LABEL.configKey, "services.app");
+    expect(await violations("budget-container-memory-limit", [c])).toEqual([expect.stringMatching(/^mandatory app-1: services\.app\.memoryMb \(memorySwap\) 1024 > memory 512/)]);
+  });
   test("unknown memory is a mandatory violation", async () => {
     const r = await check([mutate(container(), "memory", UNKNOWN_NUMBER)]);
     expect(of(r, "budget-container-memory-limit")).toEqual([expect.objectContaining({ enforcementLevel: "mandatory", message: expect.stringMatching(/not known at preview/) })]);
