@@ -19,7 +19,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { PROJECT_DIR, UsageError, parseToolArgs, runMain } from "./stackRun";
 
-const USAGE = "npm run bench -- [--runs N] [--write-docs]   (N runs per size, default 3; --write-docs updates docs/policies.md)";
+export const USAGE = "npm run bench -- [--runs N] [--write-docs]   (N runs per size, default 3; --write-docs updates docs/policies.md)";
 
 export interface BenchOptions {
   runs: number;
@@ -115,7 +115,7 @@ export function benchTable(rows: BenchRow[], runs: number, loadBefore?: number):
 export const BEGIN = "<!-- bench table: begin, written by `npm run bench -- --write-docs` -->";
 export const END = "<!-- bench table: end -->";
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   const { runs, writeDocs } = parseBenchArgs(argv);
   const started = Date.now();
   // One line per check run, on stderr (stdout is the table): a 1000-service run takes a while.

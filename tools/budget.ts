@@ -23,9 +23,9 @@ export function logDiskPercentOf(policyConfigFile: string): number {
   return typeof percent === "number" ? percent : DEFAULTS.maxLogDiskPercent;
 }
 
-const USAGE = "npm run budget -- [--stack NAME | --config FILE] [--markdown]   (default stack: mini)";
+export const USAGE = "npm run budget -- [--stack NAME | --config FILE] [--markdown]   (default stack: mini)";
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   const opts = parseCli(argv, ["markdown", "config"]);
   const target = oneStackTarget(opts);
   const valid = validStack(loadStack(target));

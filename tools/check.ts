@@ -27,7 +27,7 @@ import {
   PROJECT_DIR, UsageError, evaluate, loadStack, parseCli, relativeToCwd, resolveTarget, runMain, shippedStacks,
 } from "./stackRun";
 
-const USAGE =
+export const USAGE =
   "npm run check -- [--stack NAME | --config FILE] [--policy-config FILE] [--format text|json|sarif | --json] [--out FILE]   (no stack: every shipped stack)";
 
 const FORMATS = ["text", "json", "sarif"] as const;
@@ -92,7 +92,7 @@ function docsUri(env: NodeJS.ProcessEnv = process.env): string {
   return pathToFileURL(path.join(PROJECT_DIR, "docs", "policies.md")).href;
 }
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   const opts = parseCli(argv, ["json", "policy-config", "config", "out", "format"]);
   const format = formatOf(opts);
   if (opts.stack === undefined && opts.config === undefined) {

@@ -13,9 +13,9 @@ import { CONTAINER_TYPE } from "./budgetReport";
 import { dockerRunFlags } from "./dockerRunFlags";
 import { evaluate, loadStack, oneStackTarget, parseCli, runMain, validStack } from "./stackRun";
 
-const USAGE = "node -r ./tools/register.js tools/dockerRun.ts [--stack NAME | --config FILE]   (default stack: mini)";
+export const USAGE = "node -r ./tools/register.js tools/dockerRun.ts [--stack NAME | --config FILE]   (default stack: mini)";
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   const opts = parseCli(argv, ["config"]);
   const valid = validStack(loadStack(oneStackTarget(opts)));
   const ev = valid && (await evaluate(valid));

@@ -25,9 +25,9 @@ export async function renderedDoc(): Promise<{ current: string; wanted: string }
   return { current, wanted: withRulesTable(current, catalogMarkdown()) };
 }
 
-const USAGE = "npm run docs:policies [-- --check]   (--check: exit 1 when docs/policies.md's rules table is out of date, write nothing)";
+export const USAGE = "npm run docs:policies [-- --check]   (--check: exit 1 when docs/policies.md's rules table is out of date, write nothing)";
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   const { values } = parseToolArgs(argv, { check: { type: "boolean", default: false } });
   const { current, wanted } = await renderedDoc();
   if (values.check) {

@@ -7,9 +7,9 @@ import * as path from "path";
 import { readStackConfigFile, stackFilePath, withPlaceholderSecrets } from "./offline/stackFile";
 import { UsageError, parseToolArgs, runMain } from "./stackRun";
 
-const USAGE = "npm run secrets:missing -- <stack>   (prints the secret config keys Pulumi.<stack>.yaml references but does not set)";
+export const USAGE = "npm run secrets:missing -- <stack>   (prints the secret config keys Pulumi.<stack>.yaml references but does not set)";
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   const { positionals } = parseToolArgs(argv, {}, true);
   if (positionals.length !== 1) throw new UsageError(`expected one stack name, got ${positionals.length}`);
   const [stack] = positionals;

@@ -21,7 +21,7 @@ import { ToolchainMissing, findToolchain } from "./engine/toolchain";
 import { dockerOnlyTarget } from "./engine/variants";
 import { StackTarget, loadStack, parseToolArgs, relativeToCwd, resolveTarget, runMain } from "./stackRun";
 
-const USAGE = "npm run preview -- --stack NAME | --config FILE [--policy-config FILE] [--docker-only] [--json]";
+export const USAGE = "npm run preview -- --stack NAME | --config FILE [--policy-config FILE] [--docker-only] [--json]";
 
 function describe(v: EngineViolation): string {
   const name = v.resource ? v.resource.split("::").pop() : "(stack)";

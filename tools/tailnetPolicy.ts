@@ -9,7 +9,7 @@ import * as path from "path";
 import { buildPolicyFile, renderPolicyFile } from "../lib/tailscale/acl";
 import { loadStack, oneStackTarget, parseCli, relativeToCwd, runMain, validStack } from "./stackRun";
 
-const USAGE = "npm run tailnet:policy -- [--stack NAME | --config FILE] [--out FILE]   (default stack: mini; --out, because `npm run` prints its own banner on stdout)";
+export const USAGE = "npm run tailnet:policy -- [--stack NAME | --config FILE] [--out FILE]   (default stack: mini; --out, because `npm run` prints its own banner on stdout)";
 
 export async function main(argv: string[]): Promise<number> {
   const opts = parseCli(argv, ["config", "out"]);

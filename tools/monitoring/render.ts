@@ -65,9 +65,9 @@ export function renderReceivers(): Record<string, string> {
   return out;
 }
 
-const USAGE = "npm run render:monitoring -- <out-dir> [stack ...]   (default stacks: mini local)";
+export const USAGE = "npm run render:monitoring -- <out-dir> [stack ...]   (default stacks: mini local)";
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   const { positionals } = parseToolArgs(argv, {}, true);
   const [outDir, ...stacks] = positionals;
   if (!outDir) throw new UsageError("expected an output directory");
