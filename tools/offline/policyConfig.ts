@@ -1,6 +1,7 @@
 import { EnforcementLevel } from "@pulumi/policy";
-import { PolicyConfigJSONSchema, PolicyConfigJSONSchemaDefinition } from "@pulumi/policy/schema";
-import { isCalendarDate } from "../../policies/expiry";
+import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import Ajv, { ErrorObject, ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
 
 /**
  * Policy pack config as the Pulumi CLI resolves it before the pack sees it (pkg/resource/analyzer/config.go,
@@ -8,7 +9,8 @@ import { isCalendarDate } from "../../policies/expiry";
  * defaults; `"all": level` sets every policy's level; then each policy's own entry (a level string, or an
  * object with enforcementLevel and properties) overrides, properties merged shallowly. Entries naming no
  * policy are ignored by the CLI; we return them so the offline check can warn about typos. Finally the
- * result is validated against each schema, and the CLI refuses to run on any error: so do we.
+ * result is validated against each schema (the CLI with gojsonschema, we with ajv: both draft-07 with formats
+ * asserted, unknown keywords ignored), and the CLI refuses to run on any error: so do we.
  */
 export interface PolicyInfo {
   name: string;
@@ -78,70 +80,82 @@ export function resolvePolicyConfig(
   }
 
   for (const p of policies) {
-    const resolved = config.get(p.name)!;
-    const schema = p.configSchema;
-    if (!schema) continue;
-    for (const req of schema.required ?? []) {
-      if (resolved.properties[req] === undefined) problems.push(`${p.name}.${req}: required`);
-    }
-    for (const [k, v] of Object.entries(resolved.properties)) {
-      const s = schema.properties[k];
-      if (s) validate(v, s, `${p.name}.${k}`, problems);
-    }
+    if (!p.configSchema) continue;
+    const properties = config.get(p.name)!.properties;
+    const validate = validatorOf(p.configSchema);
+    if (!validate(properties)) problems.push(...problemLines(validate.errors ?? [], properties, p.name));
   }
   if (problems.length > 0) throw new PolicyConfigError(problems);
   return { config, unknownKeys };
 }
 
-function typeOf(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "array";
-  if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
-  return typeof v;
+// strict: false because the CLI ignores keywords it does not know; allErrors because it lists every problem.
+// verbose puts the failing value and its schema on each error, which the messages below quote.
+const ajv = new Ajv({ strict: false, allErrors: true, verbose: true });
+// `format: date` asserts a calendar date (2026-02-30 is refused, which a pattern lets through), as the CLI does.
+addFormats(ajv);
+
+/** One compiled validator per policy schema: the corpus tests run the pack hundreds of times in one process. */
+const validators = new WeakMap<object, ValidateFunction>();
+function validatorOf(schema: NonNullable<PolicyInfo["configSchema"]>): ValidateFunction {
+  let v = validators.get(schema);
+  if (!v) {
+    // The pack sends properties and required; the CLI validates them as one object schema.
+    v = ajv.compile({ type: "object", properties: schema.properties, ...(schema.required ? { required: schema.required } : {}) });
+    validators.set(schema, v);
+  }
+  return v;
 }
 
-/** The JSON-schema subset our config schemas use; messages follow the house style `path: expected X, got Y`. */
-export function validate(value: unknown, def: PolicyConfigJSONSchemaDefinition, at: string, problems: string[]): void {
-  if (typeof def === "boolean") {
-    if (!def) problems.push(`${at}: not allowed`);
-    return;
+/**
+ * ajv's errors in the house style `policy.key[0].sub: expected X, got Y`: tools/sarif.ts locates the key in the
+ * policy config file from the text before the colon. A value that fails its pattern is not also told its format.
+ */
+function problemLines(errors: ErrorObject[], root: unknown, policy: string): string[] {
+  const failedPattern = new Set(errors.filter((e) => e.keyword === "pattern").map((e) => e.instancePath));
+  return errors
+    .filter((e) => !(e.keyword === "format" && failedPattern.has(e.instancePath)))
+    .map((e) => `${keyPath(policy, e.instancePath, root)}${problemOf(e)}`);
+}
+
+/** A JSON pointer as a key path: array indexes in brackets, the policy name first. */
+function keyPath(policy: string, pointer: string, root: unknown): string {
+  let at = policy;
+  let value = root;
+  for (const raw of pointer.split("/").slice(1)) {
+    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    at += Array.isArray(value) ? `[${seg}]` : `.${seg}`;
+    value = (value as Record<string, unknown> | undefined)?.[seg];
   }
-  const got = JSON.stringify(value);
-  if (def.type) {
-    const types = Array.isArray(def.type) ? def.type : [def.type];
-    const t = typeOf(value);
-    if (!types.some((want) => want === t || (want === "number" && t === "integer"))) {
-      problems.push(`${at}: expected ${types.join(" or ")}, got ${got}`);
-      return;
-    }
-  }
-  if (def.enum && !def.enum.some((e) => JSON.stringify(e) === got)) {
-    problems.push(`${at}: expected one of ${def.enum.map((e) => JSON.stringify(e)).join(", ")}, got ${got}`);
-  }
-  if (typeof value === "number") {
-    if (def.minimum !== undefined && value < def.minimum) problems.push(`${at}: expected at least ${def.minimum}, got ${got}`);
-    if (def.maximum !== undefined && value > def.maximum) problems.push(`${at}: expected at most ${def.maximum}, got ${got}`);
-  }
-  if (typeof value === "string") {
-    if (def.minLength !== undefined && value.length < def.minLength) {
-      problems.push(`${at}: expected at least ${def.minLength} characters, got ${got}`);
-    }
-    if (def.pattern !== undefined && !new RegExp(def.pattern).test(value)) problems.push(`${at}: expected to match /${def.pattern}/, got ${got}`);
-    // `format: date` means a calendar date: validators that assert formats refuse 2026-02-30, which a pattern lets through.
-    else if (def.format === "date" && !isCalendarDate(value)) problems.push(`${at}: expected a calendar date as YYYY-MM-DD, got ${got}`);
-  }
-  if (Array.isArray(value) && def.items && !Array.isArray(def.items)) {
-    value.forEach((item, i) => validate(item, def.items as PolicyConfigJSONSchemaDefinition, `${at}[${i}]`, problems));
-  }
-  if (typeOf(value) === "object") {
-    const obj = value as Record<string, unknown>;
-    for (const req of def.required ?? []) if (obj[req] === undefined) problems.push(`${at}.${req}: required`);
-    for (const [k, v] of Object.entries(obj)) {
-      const s = def.properties?.[k];
-      if (s !== undefined) validate(v, s, `${at}.${k}`, problems);
-      else if (def.additionalProperties === false) {
-        problems.push(`${at}.${k}: unknown key; expected one of ${Object.keys(def.properties ?? {}).join(", ")}`);
-      } else if (def.additionalProperties !== undefined) validate(v, def.additionalProperties, `${at}.${k}`, problems);
-    }
+  return at;
+}
+
+/** The rest of the line: `.missing: required`, or `: expected ..., got <value>`. */
+function problemOf(e: ErrorObject): string {
+  const got = `got ${JSON.stringify(e.data)}`;
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case "required":
+      return `.${String(p.missingProperty)}: required`;
+    case "additionalProperties":
+      return `.${String(p.additionalProperty)}: unknown key; expected one of ${Object.keys(e.parentSchema?.properties ?? {}).join(", ")}`;
+    case "false schema":
+      return ": not allowed";
+    case "type":
+      return `: expected ${([] as string[]).concat(e.schema as string | string[]).join(" or ")}, ${got}`;
+    case "enum":
+      return `: expected one of ${(e.schema as unknown[]).map((x) => JSON.stringify(x)).join(", ")}, ${got}`;
+    case "minimum":
+      return `: expected at least ${String(p.limit)}, ${got}`;
+    case "maximum":
+      return `: expected at most ${String(p.limit)}, ${got}`;
+    case "minLength":
+      return `: expected at least ${String(p.limit)} characters, ${got}`;
+    case "pattern":
+      return `: expected to match /${String(p.pattern)}/, ${got}`;
+    case "format":
+      return p.format === "date" ? `: expected a calendar date as YYYY-MM-DD, ${got}` : `: expected format ${String(p.format)}, ${got}`;
+    default:
+      return `: ${e.message ?? e.keyword}, ${got}`;
   }
 }
