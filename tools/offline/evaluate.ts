@@ -31,12 +31,11 @@ export interface Evaluation {
 }
 
 /**
- * The runtime's own "wait until every registration has been answered" (marked internal in its typings). With it
+ * The runtime's own "wait until every registration has been answered": the one @internal runtime function the
+ * mirror calls (exported by pulumi.runtime, stripped from its typings; the SDK's own mock tests use it). With it
  * the recorded resource list is complete when evaluateProgram returns, without awaiting each output by hand.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void>; getMonitor(): unknown };
-const { waitForRPCs } = settings;
+const { waitForRPCs } = pulumi.runtime as unknown as { waitForRPCs(): Promise<void> };
 
 /** The slice of the runtime's RegisterResourceRequest that the options are read from. */
 interface RegisterRequest {
@@ -55,10 +54,12 @@ interface MockMonitorLike {
 /**
  * The mock monitor hands newResource only type, name and inputs. Options such as dependsOn and retainOnDelete
  * are on the request, so the monitor is wrapped to read them (and the engine-shaped URN) before it answers.
+ * getMonitor is public; the request's getters and MockMonitor's newUrn (private in its typings) are not, and
+ * no public hook sees the resolved parent and dependency URNs.
  */
 function captureRequests(): Map<string, { urn: string; options: RecordedResource["options"] }> {
   const seen = new Map<string, { urn: string; options: RecordedResource["options"] }>();
-  const monitor = settings.getMonitor() as MockMonitorLike;
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     seen.set(`${req.getType()}::${req.getName()}`, {
@@ -75,12 +76,9 @@ function captureRequests(): Map<string, { urn: string; options: RecordedResource
   return seen;
 }
 
-/** The runtime's wire markers for a secret value (sdk/nodejs/runtime/rpc.ts). */
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-
+/** A secret as the runtime serializes it for the monitor: `{ [specialSigKey]: specialSecretSig, value }`. */
 function isSecretValue(v: unknown): v is { value: unknown } {
-  return !!v && typeof v === "object" && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+  return !!v && typeof v === "object" && (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
 }
 
 /** Strips the runtime's secret wrappers; reports whether any were found. */

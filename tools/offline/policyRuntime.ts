@@ -2,7 +2,7 @@ import {
   EnforcementLevel, PolicyProviderResource, PolicyResource, PolicyResourceOptions, ReportViolation, ResourceValidation, ResourceValidationArgs,
   ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
 } from "@pulumi/policy";
-import { UnknownValueError, unknownCheckingProxy } from "../../policies/common";
+import { UnknownValueError, pulumiTypeOf, unknownCheckingProxy } from "../../policies/common";
 import { EXEMPTION_SINK, EXEMPTION_TODAY, Exemption, ExemptionUse, globToRegExp } from "../../policies/exemptions";
 import { EXPIRY_NOTICE_DAYS, addDays, isExpired, todayUtc } from "../../policies/expiry";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "../../policies/rules";
@@ -192,7 +192,7 @@ export async function runPolicies(
       const level = levelOf(config.get(p.name)!);
       if (level === "disabled" || isStackPolicy(p) || !p.validateResource) continue;
       const validations: ResourceValidation[] = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
-      const fastType = !Array.isArray(p.validateResource) ? (p.validateResource as { __pulumiType?: string }).__pulumiType : undefined;
+      const fastType = !Array.isArray(p.validateResource) ? pulumiTypeOf(p.validateResource) : undefined;
       if (fastType && fastType !== r.type) continue;
       const report = reporter(p, level, r);
       for (const validation of validations) {
@@ -236,7 +236,7 @@ export async function runPolicies(
   for (const p of policies) {
     const level = levelOf(config.get(p.name)!);
     if (level === "disabled" || !isStackPolicy(p)) continue;
-    const fastType = (p.validateStack as { __pulumiType?: string }).__pulumiType;
+    const fastType = pulumiTypeOf(p.validateStack);
     if (fastType && !resources.some((r) => r.type === fastType)) continue;
     const args: StackValidationArgs & { [EXEMPTION_SINK]?: unknown } = {
       resources: stackResources, getConfig: getConfigFor(p.name), stackTags, notApplicable: throwNotApplicable,
