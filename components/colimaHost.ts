@@ -2,7 +2,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { ColimaScript, colimaEnv, colimaMemoryGiB, parseSshTarget, remoteCommand, scriptText } from "../lib/colima";
 import { ColimaConfig } from "../lib/config/hosts";
-import { ResolvedHost } from "../lib/config/resolve";
+import { ResolvedHost } from "../lib/config/resolved";
 
 export interface ColimaHostArgs {
   /** A remote host (reached over `ssh`); its `colima` block is resolved with defaults. */

@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../lib/config/hosts";
-import { ResolvedHost } from "../lib/config/resolve";
+import { ResolvedHost } from "../lib/config/resolved";
 import { LABEL, PROJECT, hostScopedResourceName, networkName, providerResourceName, toLabelList } from "../lib/naming";
 import { dockerSshOpts } from "../lib/ssh";
 

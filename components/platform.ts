@@ -1,6 +1,6 @@
 import { backupPlatformServices } from "../lib/backup/plan";
 import { secretConfigValue } from "../lib/config/load";
-import { ResolvedService, StackConfig } from "../lib/config/resolve";
+import { ResolvedService, StackConfig } from "../lib/config/resolved";
 import { monitoringServices } from "../lib/monitoring/services";
 import { PlatformService } from "../lib/platform";
 import { Tailnet } from "./tailnet";

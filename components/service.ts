@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { ResolvedHost, ResolvedService } from "../lib/config/resolve";
+import { ResolvedHost, ResolvedService } from "../lib/config/resolved";
 import { logOptsOf } from "../lib/budget";
 import { serviceConfigKey } from "../lib/configKeys";
 import { DEFAULTS } from "../lib/defaults";
@@ -28,8 +28,6 @@ export interface ServiceArgs {
   extraVolumes?: { volumeName: pulumi.Input<string>; path: string; readOnly: boolean }[];
   /** Extra container labels; the minidock.* contract labels (containerLabels) are applied last and always win. */
   labels?: Record<string, string>;
-  /** Resources every docker resource of this service waits for, e.g. the host's ColimaHost. */
-  dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** Container inputs derived from a spec: pure, so tests and the offline check can read them without a daemon. */
@@ -92,7 +90,7 @@ export class Service extends pulumi.ComponentResource {
   constructor(name: string, args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("minidock:index:Service", name, {}, opts);
     const { spec, host } = args;
-    const child = { parent: this, provider: args.provider, dependsOn: args.dependsOn };
+    const child = { parent: this, provider: args.provider };
 
     this.image = new docker.RemoteImage(imageResourceName(name), {
       name: spec.image,

@@ -1,4 +1,4 @@
-import { StackConfig } from "../lib/config/resolve";
+import { StackConfig } from "../lib/config/resolved";
 import { serviceResourceName } from "../lib/naming";
 import { PlatformService, assertUniqueOnEachHost, assertUploadsHaveWritableRoot } from "../lib/platform";
 import { DockerHost } from "./dockerHost";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tailscale from "@pulumi/tailscale";
-import { StackConfig } from "../lib/config/resolve";
+import { StackConfig } from "../lib/config/resolved";
 import { PlatformService } from "../lib/platform";
 import { buildPolicyFile, renderPolicyFile } from "../lib/tailscale/acl";
 import { tailscaleSpec } from "../lib/tailscale/container";

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ColimaConfig } from "./config/hosts";
-import { ResolvedHost } from "./config/resolve";
+import { ResolvedHost } from "./config/resolved";
 
 /**
  * Pure pieces of ColimaHost: which script runs with which values, and the exact command line sent over SSH.

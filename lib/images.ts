@@ -96,3 +96,17 @@ export function resolveImage(ref: string, images: { registry?: string; replace: 
   const { repository, tag, digest } = parseImageRef(ref);
   return `${images.registry}/${repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
 }
+
+/**
+ * Images treated as PostgreSQL servers: the last path segment of the repository, any registry. Detection by
+ * image keeps the config free of a second switch; a Postgres under another image name is archived as files,
+ * which docs/runbook.md (Backups) warns about. Here, under both the config check (lib/config/backup.ts) and the
+ * backup feature (lib/backup/sources.ts), so neither imports the other.
+ */
+export const POSTGRES_IMAGES = ["postgres", "postgis", "pgvector", "timescaledb", "timescaledb-ha"] as const;
+
+export function isPostgres(spec: { image: string }): boolean {
+  const repo = parseImageRef(spec.image).repository;
+  const last = repo.slice(repo.lastIndexOf("/") + 1);
+  return (POSTGRES_IMAGES as readonly string[]).includes(last);
+}

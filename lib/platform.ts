@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./config/errors";
 import { PlacedService, ReferenceSource, checkServiceRefs, serviceSources } from "./config/references";
-import { ResolvedService, StackConfig, resolveLogs } from "./config/resolve";
+import { resolveLogs } from "./config/resolve";
+import { ResolvedService, StackConfig } from "./config/resolved";
 import { serviceSchema } from "./config/services";
 import { Tier } from "./naming";
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { backupPlatformServices } from "./backup/plan";
-import { StackConfig } from "./config/resolve";
+import { StackConfig } from "./config/resolved";
 import { monitoringServices } from "./monitoring/services";
 import { PlatformService, assertReferencesReachable } from "./platform";
 import { tailscaleSpec } from "./tailscale/container";

@@ -3,8 +3,6 @@ import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { MinidockPolicy, UnknownValueError, nameOfUrn, pulumiTypeOf, withPulumiType } from "./common";
 import { EXPIRY_PATTERN, expiredNote, isExpired, todayUtc } from "./expiry";
 
-export { EXPIRY_NOTICE_DAYS, EXPIRY_PATTERN, isCalendarDate, isExpired, todayUtc, withoutExpiredNote } from "./expiry";
-
 /**
  * Per-resource exemptions with a written reason. Every policy's config accepts
  *

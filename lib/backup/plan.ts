@@ -1,6 +1,6 @@
 import { BackupConfig } from "../config/backup";
 import { monitoringNetwork } from "../config/monitoring";
-import { ResolvedHost, ResolvedService, StackConfig } from "../config/resolve";
+import { ResolvedHost, ResolvedService, StackConfig } from "../config/resolved";
 import { LABEL, volumeName } from "../naming";
 import { serviceUrl } from "../monitoring/context";
 import { ExtraVolume, PlatformService, platformServiceSpec } from "../platform";

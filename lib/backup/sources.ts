@@ -1,5 +1,5 @@
-import { ResolvedService } from "../config/resolve";
-import { parseImageRef } from "../images";
+import { ResolvedService } from "../config/resolved";
+import { isPostgres } from "../images";
 import { volumeName } from "../naming";
 
 /**
@@ -14,11 +14,6 @@ import { volumeName } from "../naming";
  *   sidecar dumps every database into its own volume, and that volume is archived instead.
  */
 
-/**
- * Images treated as PostgreSQL servers: the last path segment of the repository, any registry. Detection by
- * image keeps the config free of a second switch; a Postgres under another image name is archived as files,
- * which docs/runbook.md (Backups) warns about.
- */
 /** The backup platform service's name on every host (container minidock-backup-1). */
 export const BACKUP_SERVICE = "backup";
 /**
@@ -26,14 +21,6 @@ export const BACKUP_SERVICE = "backup";
  * the name back from this path (policies/backup.ts), so the layout is a contract.
  */
 export const BACKUP_SOURCE_ROOT = "/backup";
-
-export const POSTGRES_IMAGES = ["postgres", "postgis", "pgvector", "timescaledb", "timescaledb-ha"] as const;
-
-export function isPostgres(spec: Pick<ResolvedService, "image">): boolean {
-  const repo = parseImageRef(spec.image).repository;
-  const last = repo.slice(repo.lastIndexOf("/") + 1);
-  return (POSTGRES_IMAGES as readonly string[]).includes(last);
-}
 
 export interface CoveredVolume {
   /** Docker volume name, exactly as components/service.ts creates it. */

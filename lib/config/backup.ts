@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isPostgres } from "../backup/sources";
+import { isPostgres } from "../images";
 import { describeValue } from "./errors";
 import { positiveInt, resourceName } from "./primitives";
 import { CheckContext, checkSecretRef } from "./secrets";

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../naming";
-import { RawStackConfig } from "./stack";
-import { StackConfig, resolveStackConfig } from "./resolve";
+import { RawStackConfig } from "./raw";
+import { resolveStackConfig } from "./resolve";
+import { StackConfig } from "./resolved";
 
 /**
  * `isConfigSecret` is marked internal in the SDK's typings but is how the runtime itself answers "was this key

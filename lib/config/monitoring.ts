@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { PORTS } from "../monitoring/context";
 import { describeValue } from "./errors";
+import { PORTS } from "../ports";
 import { NetworkConfig } from "./hosts";
 import { port, positiveInt, resourceName } from "./primitives";
 import { CheckContext, checkSecretRef } from "./secrets";

@@ -1,44 +1,16 @@
 import { addressesOverlap, hostAddress } from "../addresses";
 import { DEFAULTS } from "../defaults";
 import { checkBackupRefs } from "./backup";
-import { Tier } from "../naming";
 import { describeValue } from "./errors";
-import { ColimaConfig, HostConfig, NetworkConfig, colimaSchema } from "./hosts";
+import { HostConfig, colimaSchema } from "./hosts";
 import { checkMonitoring, servablePlatformServices } from "./monitoring";
 import { checkServiceRefs, placeServices } from "./references";
 import { CheckContext, checkSecretRef } from "./secrets";
 import { ServiceConfig, serviceSchema } from "./services";
-import { ConfigError, ParsedStack, RawStackConfig, parseSections } from "./stack";
+import { RawStackConfig } from "./raw";
+import { ResolvedHost, ResolvedService, StackConfig } from "./resolved";
+import { ConfigError, ParsedStack, parseSections } from "./stack";
 import { checkTailscale } from "./tailscale";
-
-/** A host with every default applied and its docker daemon address worked out. */
-export interface ResolvedHost extends Omit<HostConfig, "colima"> {
-  name: string;
-  /** ssh://user@address[:port] or the configured dockerHost. */
-  dockerHost: string;
-  /** The daemon's socket on the host, for the containers that read the daemon (docker-state, cadvisor). */
-  dockerSocket: string;
-  remote: boolean;
-  /** Only for hosts reached over SSH: Colima runs there. */
-  colima?: ColimaConfig;
-}
-
-/** A service placed on exactly one host and attached to declared networks. */
-export interface ResolvedService extends Omit<ServiceConfig, "host" | "networks" | "logs"> {
-  name: string;
-  /** Config services are the user's workload; minidock's own monitoring, backups and tailnet are platform. */
-  tier: Tier;
-  logs: { driver: ServiceConfig["logs"]["driver"]; maxSize: string; maxFiles: number };
-  host: string;
-  networks: string[];
-}
-
-export interface StackConfig extends Omit<ParsedStack, "hosts" | "services" | "networks"> {
-  stack: string;
-  hosts: ResolvedHost[];
-  networks: Record<string, NetworkConfig>;
-  services: ResolvedService[];
-}
 
 function resolveHost(name: string, h: HostConfig): ResolvedHost {
   const remote = h.ssh !== undefined;

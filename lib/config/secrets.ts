@@ -1,5 +1,5 @@
 import { describeValue } from "./errors";
-import { RawStackConfig } from "./stack";
+import { RawStackConfig } from "./raw";
 
 /** Collects cross-section problems; missing secrets are also listed by key so tools can name them. */
 export interface CheckContext {

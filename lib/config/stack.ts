@@ -7,6 +7,7 @@ import { hostSchema, networkSchema } from "./hosts";
 import { imagesSchema } from "./images";
 import { monitoringSchema } from "./monitoring";
 import { namedRecord, positiveInt, sizeString } from "./primitives";
+import { RawStackConfig } from "./raw";
 import { serviceSchema } from "./services";
 import { tailscaleSchema } from "./tailscale";
 import { didYouMean } from "./unknownKeys";
@@ -35,17 +36,6 @@ export const SECTIONS = {
 
 const stackSchema = z.object(SECTIONS).strict();
 type ParsedStack = z.output<typeof stackSchema>;
-
-export type RawConfigValues = Record<string, unknown>;
-
-/**
- * Raw `minidock:*` config, as Pulumi hands it over (strings, JSON for objects), without the namespace.
- * Keys that are not sections must be secrets referenced by some service's secretEnv.
- */
-export interface RawStackConfig {
-  values: Record<string, string>;
-  secretKeys: ReadonlySet<string>;
-}
 
 /** Pulumi hands objects over as JSON and scalars as strings; the schema decides what type each must be. */
 export function parseSectionValue(raw: string): unknown {

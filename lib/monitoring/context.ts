@@ -1,4 +1,5 @@
 import { MonitoringConfig } from "../config/monitoring";
+import { PORTS } from "../ports";
 
 /**
  * What the monitoring generators need to know about one host: plain data, so every generator is a pure function
@@ -18,16 +19,6 @@ export interface MonitoringContext {
   /** The host's docker socket (ResolvedHost.dockerSocket). */
   dockerSocket: string;
 }
-
-/** Ports the components listen on, inside the monitoring network (none is published except Grafana's). */
-export const PORTS = {
-  prometheus: 9090,
-  alertmanager: 9093,
-  "node-exporter": 9100,
-  cadvisor: 8080,
-  pushgateway: 9091,
-  grafana: 3000,
-} as const;
 
 /** Where uploaded config lands: a named volume, because Docker refuses uploads into a read-only root filesystem. */
 export const CONFIG_DIR = "/etc/minidock";

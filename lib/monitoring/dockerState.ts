@@ -1,4 +1,5 @@
-import { JOBS, PORTS } from "./context";
+import { PORTS } from "../ports";
+import { JOBS } from "./context";
 
 /**
  * docker-state: the piece cAdvisor lacks. cAdvisor reports cgroup usage, not Docker's view of a container: whether

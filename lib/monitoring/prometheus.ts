@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
-import { CONFIG_DIR, MonitoringContext, PORTS } from "./context";
+import { PORTS } from "../ports";
+import { CONFIG_DIR, MonitoringContext } from "./context";
 
 /**
  * prometheus.yml for one host. Each host runs its own Prometheus, so every target is local and the `host` label

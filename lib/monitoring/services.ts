@@ -2,11 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   MonitoringComponent, componentImage, componentMemoryMb, enabledComponents, monitoringNetwork,
 } from "../config/monitoring";
-import { ResolvedHost, StackConfig } from "../config/resolve";
+import { ResolvedHost, StackConfig } from "../config/resolved";
 import { DEFAULTS } from "../defaults";
 import { PlatformService, platformServiceSpec } from "../platform";
 import { alertmanagerConfig } from "./alertmanager";
-import { CONFIG_DIR, MonitoringContext, PORTS } from "./context";
+import { PORTS } from "../ports";
+import { CONFIG_DIR, MonitoringContext } from "./context";
 import { dockerStateHealthcheck, dockerStateScript } from "./dockerState";
 import { budgetDashboard, dashboardProvidersFile, datasourcesFile, grafanaEnv } from "./grafana";
 import { prometheusArgs, prometheusConfig } from "./prometheus";

@@ -1,4 +1,4 @@
-import { ResolvedHost, ResolvedService, StackConfig } from "../config/resolve";
+import { ResolvedHost, ResolvedService, StackConfig } from "../config/resolved";
 import { servablePlatformServices } from "../config/monitoring";
 import { ServeEntry, tailnetPortOf } from "../config/tailscale";
 import { platformServiceSpec } from "../platform";

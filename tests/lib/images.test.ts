@@ -1,7 +1,7 @@
 import { BACKUP_IMAGE } from "../../lib/backup/plan";
 import { DEFAULT_IMAGES } from "../../lib/config/monitoring";
 import { TAILSCALE_IMAGE } from "../../lib/config/tailscale";
-import { PIN_RULE, isPinned, parseImageRef, pinProblem } from "../../lib/images";
+import { PIN_RULE, isPinned, isPostgres, parseImageRef, pinProblem } from "../../lib/images";
 
 describe("image references", () => {
   test.each([
@@ -78,5 +78,14 @@ describe("pinProblem: tags that move and tags that pin", () => {
 
   test("every platform image minidock runs pins one release", () => {
     for (const ref of [...Object.values(DEFAULT_IMAGES), BACKUP_IMAGE, TAILSCALE_IMAGE]) expect([ref, pinProblem(ref)]).toEqual([ref, undefined]);
+  });
+});
+
+describe("image classification", () => {
+  test("postgres images are detected by repository name, any registry", () => {
+    expect(isPostgres({ image: "postgres:16.6-alpine" })).toBe(true);
+    expect(isPostgres({ image: "ghcr.io/someone/postgis:16-3.4" })).toBe(true);
+    expect(isPostgres({ image: "redis:7.4.2-alpine" })).toBe(false);
+    expect(isPostgres({ image: "registry:5000/not-postgres:1" })).toBe(false);
   });
 });

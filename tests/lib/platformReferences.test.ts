@@ -7,7 +7,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { pgDumpServiceName } from "../../lib/backup/plan";
 import { ConfigError } from "../../lib/config/errors";
-import { StackConfig, resolveStackConfig } from "../../lib/config/resolve";
+import { resolveStackConfig } from "../../lib/config/resolve";
+import { StackConfig } from "../../lib/config/resolved";
 import { PlatformService, assertReferencesReachable } from "../../lib/platform";
 import { plannedServices } from "../../lib/platformPlan";
 import { toRawStackConfig } from "../../tools/offline/stackFile";

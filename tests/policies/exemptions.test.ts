@@ -1,4 +1,5 @@
-import { findExemption, globToRegExp, isCalendarDate, todayUtc, withoutExpiredNote } from "../../policies/exemptions";
+import { findExemption, globToRegExp } from "../../policies/exemptions";
+import { isCalendarDate, todayUtc, withoutExpiredNote } from "../../policies/expiry";
 import { PolicyConfigError } from "../../tools/offline/policyRuntime";
 import { check, container, mutate, of } from "./support";
 

@@ -266,11 +266,3 @@ export async function runPolicies(
   }
   return result;
 }
-
-/** The counts `npm run check` summarises and exits on. */
-export function summarize(r: PolicyRunResult): { mandatory: number; advisory: number } {
-  return {
-    mandatory: r.violations.filter((v) => v.enforcementLevel === "mandatory").length,
-    advisory: r.violations.filter((v) => v.enforcementLevel === "advisory").length,
-  };
-}

@@ -3,7 +3,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { ConfigError } from "../../lib/config/errors";
 import { resolveStackConfig } from "../../lib/config/resolve";
-import { RawStackConfig } from "../../lib/config/stack";
+import { RawStackConfig } from "../../lib/config/raw";
 import { PROJECT } from "../../lib/naming";
 
 /**

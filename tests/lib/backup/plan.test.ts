@@ -5,12 +5,13 @@
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import { StackConfig, resolveStackConfig } from "../../../lib/config/resolve";
+import { resolveStackConfig } from "../../../lib/config/resolve";
+import { StackConfig } from "../../../lib/config/resolved";
 import {
   BACKUP_IMAGE, BACKUP_MEMORY_MB, PG_DUMP_DIR, archivePrefix, backupPlatformServices, backupService, pgDumpService,
 } from "../../../lib/backup/plan";
 import { BACKUP_ENTRYPOINT_SCRIPT, PG_DUMP_SCRIPT } from "../../../lib/backup/scripts";
-import { coveredVolumes, isPostgres } from "../../../lib/backup/sources";
+import { coveredVolumes } from "../../../lib/backup/sources";
 import { isPinned } from "../../../lib/images";
 import { LABEL } from "../../../lib/naming";
 import { toRawStackConfig } from "../../../tools/offline/stackFile";
@@ -29,13 +30,6 @@ function configWith(backup: Record<string, unknown>, mutate?: (s: ReturnType<typ
 
 describe("what is covered", () => {
   const cfg = configWith({ enabled: true });
-
-  test("postgres images are detected by repository name, any registry", () => {
-    expect(isPostgres({ image: "postgres:16.6-alpine" })).toBe(true);
-    expect(isPostgres({ image: "ghcr.io/someone/postgis:16-3.4" })).toBe(true);
-    expect(isPostgres({ image: "redis:7.4.2-alpine" })).toBe(false);
-    expect(isPostgres({ image: "registry:5000/not-postgres:1" })).toBe(false);
-  });
 
   test("per-replica volumes are listed per replica; exempt volumes are not", () => {
     expect(coveredVolumes(cfg.services, "mini2").map((v) => v.dockerName)).toEqual([

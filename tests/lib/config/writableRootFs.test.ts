@@ -4,7 +4,8 @@
  */
 import { hardeningInputs } from "../../../components/service";
 import { ConfigError } from "../../../lib/config/errors";
-import { StackConfig, resolveStackConfig } from "../../../lib/config/resolve";
+import { resolveStackConfig } from "../../../lib/config/resolve";
+import { StackConfig } from "../../../lib/config/resolved";
 import { toRawStackConfig } from "../../../tools/offline/stackFile";
 import { baseConfig, toConfigValues } from "../../support/configs";
 

@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_MEMORY_MB, MONITORING_COMPONENTS } from "../../../lib/config/monitoring";
-import { StackConfig, resolveStackConfig } from "../../../lib/config/resolve";
+import { resolveStackConfig } from "../../../lib/config/resolve";
+import { StackConfig } from "../../../lib/config/resolved";
 import { CONFIG_DIR } from "../../../lib/monitoring/context";
 import { monitoringServices } from "../../../lib/monitoring/services";
 import { toRawStackConfig } from "../../../tools/offline/stackFile";
