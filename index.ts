@@ -6,7 +6,7 @@ import { ColimaHost } from "./components/colimaHost";
 import { DockerHost } from "./components/dockerHost";
 import { configSecrets, platformServices } from "./components/platform";
 import { deployServices } from "./components/services";
-import { allocationsOf, evaluateBudget } from "./lib/budget";
+import { evaluateBudget } from "./lib/budget";
 import { loadStackConfig, secretConfigValue } from "./lib/config/load";
 import { resolveImage } from "./lib/images";
 import { assertPlannedReferencesReachable } from "./lib/platformPlan";
@@ -42,9 +42,10 @@ const servicesByHost = deployServices(config, dockerHosts, all);
 
 // 5. Outputs: per host, what runs there and what it declares against the host's memory and log disk budgets
 //    (the log share at its default: the pack's maxLogDiskPercent is policy config, which the program cannot read).
+//    Each container counts as the pack and `npm run budget` count it: from its labels and inputs (Service.allocations).
 const budget = evaluateBudget(
   config.hosts.map((h) => ({ host: h.name, memoryMb: h.memoryMb, reserveMb: h.reserveMb, cpus: h.cpus, diskGb: h.diskGb })),
-  allocationsOf(all.map((p) => p.spec)),
+  all.flatMap((p) => servicesByHost[p.spec.host][p.spec.name].allocations),
 );
 export const hosts = Object.fromEntries(
   budget.map((report) => [

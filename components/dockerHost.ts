@@ -2,7 +2,8 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../lib/config/hosts";
 import { ResolvedHost } from "../lib/config/resolved";
-import { LABEL, PROJECT, hostScopedResourceName, networkName, providerResourceName, toLabelList } from "../lib/naming";
+import { ownerLabels, toLabelList } from "../lib/labels";
+import { hostScopedResourceName, networkName, providerResourceName } from "../lib/naming";
 import { dockerSshOpts } from "../lib/ssh";
 
 export interface DockerHostArgs {
@@ -36,7 +37,7 @@ export class DockerHost extends pulumi.ComponentResource {
         name: networkName(net),
         driver: "bridge",
         internal: cfg.internal,
-        labels: toLabelList({ [LABEL.project]: PROJECT, [LABEL.stack]: args.stack, [LABEL.host]: host.name }),
+        labels: toLabelList(ownerLabels(args.stack, host.name)),
       }, { parent: this, provider: this.provider, dependsOn: args.dependsOn });
     }
 

@@ -1,13 +1,14 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedHost, ResolvedService } from "../lib/config/resolved";
-import { logOptsOf } from "../lib/budget";
+import { Allocation, logOptsOf } from "../lib/budget";
 import { serviceConfigKey } from "../lib/configKeys";
 import { DEFAULTS } from "../lib/defaults";
 import { dockerCpus, goDurationString } from "../lib/providerForm";
 import {
-  LABEL, PROJECT, containerLabels, containerName, containerResourceName, imageResourceName, toLabelList, volumeName,
-} from "../lib/naming";
+  containerAllocation, containerLabels, parseContainerLabels, secretEnvLabel, toLabelList, volumeLabels,
+} from "../lib/labels";
+import { containerName, containerResourceName, imageResourceName, volumeName } from "../lib/naming";
 
 export interface ServiceArgs {
   /** The validated service: every default already applied by the config contract. */
@@ -86,6 +87,11 @@ export class Service extends pulumi.ComponentResource {
   /** The same volumes by docker volume name, so another service (backups) can mount one by name. */
   public readonly volumesByName: Record<string, docker.Volume> = {};
   public readonly containerNames: pulumi.Output<string[]>;
+  /**
+   * What each container declares against its host's budget, read back from the labels and inputs it was given
+   * exactly as the pack and `npm run budget` read them (lib/labels.ts containerAllocation): the program's outputs.
+   */
+  public readonly allocations: Allocation[] = [];
 
   constructor(name: string, args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("minidock:index:Service", name, {}, opts);
@@ -103,15 +109,9 @@ export class Service extends pulumi.ComponentResource {
     this.volumes = [];
     const makeVolume = (v: ResolvedService["volumes"][number], replica?: number) => {
       const dockerName = volumeName(spec.name, v.name, replica);
-      const labels: Record<string, string> = {
-        [LABEL.project]: PROJECT,
-        [LABEL.stack]: args.stack,
-        [LABEL.host]: host.name,
-        [LABEL.service]: spec.name,
-        [LABEL.volume]: v.name,
-        [LABEL.backup]: String(v.backup),
-      };
-      if (v.backupExemptReason) labels[LABEL.backupExemptReason] = v.backupExemptReason;
+      const labels = volumeLabels({
+        stack: args.stack, host: host.name, service: spec.name, volume: v.name, backup: v.backup, backupExemptReason: v.backupExemptReason,
+      });
       const vol = new docker.Volume(replica === undefined ? `${name}-${v.name}` : `${name}-${replica}-${v.name}`, { name: dockerName, labels: toLabelList(labels) }, {
         ...child,
         retainOnDelete: v.retainOnDestroy,
@@ -163,8 +163,12 @@ export class Service extends pulumi.ComponentResource {
           configKey: spec.tier === "workload" ? serviceConfigKey(spec.name) : undefined,
         }),
         // Names only; last, so no extra label can claim a literal env entry is a secret.
-        [LABEL.secretEnv]: secretEntries.map(([k]) => k).sort().join(","),
+        ...secretEnvLabel(secretEntries.map(([k]) => k)),
       };
+      this.allocations.push(containerAllocation({
+        name: containerName(spec.name, replica), labels: parseContainerLabels(toLabelList(labels)),
+        memory: hardening.memory, cpus: hardening.cpus, logDriver: hardening.logDriver, logOpts: hardening.logOpts,
+      })!);
       this.containers.push(
         new docker.Container(containerResourceName(name, replica), {
           name: containerName(spec.name, replica),

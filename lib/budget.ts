@@ -3,7 +3,8 @@ import { Tier } from "./naming";
 
 /**
  * The host budget arithmetic, memory and log disk, in one place. The program reports it as stack outputs, the
- * budget policy enforces it at preview, and `npm run budget` prints it: all three call these functions.
+ * budget policy enforces it at preview, and `npm run budget` prints it: all three call these functions, on
+ * allocations that lib/labels.ts containerAllocation reads off the containers.
  *
  * Memory is in MB (Docker's unit in @pulumi/docker). A host's budget is the memory of its Colima VM;
  * VZ does not give memory back to macOS, so the VM size is treated as fully used.
@@ -174,7 +175,7 @@ function serviceLines(allocations: Allocation[]): ServiceLine[] {
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 /** CPU counts are decimals ("0.5"); keep sums readable. */
-const round2 = (n: number) => Math.round(n * 100) / 100;
+export const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** Options of an evaluation: the log share is pack config (budget-host-log-disk), so callers pass what it says. */
 export interface BudgetOptions {
@@ -275,28 +276,14 @@ export function describeCpu(r: HostReport): string {
   return `host ${r.host}: ${r.cpusDeclared} CPUs declared ${op} ${r.cpus} available`;
 }
 
-/** The shape of a service that the budget needs: config services and platform services both fit it. */
-export interface BudgetedService {
-  name: string;
-  host: string;
-  tier: Tier;
-  replicas: number;
-  memoryMb: number;
-  cpus: string | number;
-  /** Resolved rotation (lib/config/resolve.ts resolveLogs): what components/service.ts turns into logDriver/logOpts. */
-  logs: { driver: string; maxSize: string; maxFiles: number };
+/** A resolved log rotation (lib/config/resolve.ts resolveLogs): what components/service.ts turns into logDriver/logOpts. */
+export interface LogRotation {
+  driver: string;
+  maxSize: string;
+  maxFiles: number;
 }
 
 /** The log options Service gives Docker for a resolved rotation (components/service.ts hardeningInputs). */
-export function logOptsOf(logs: BudgetedService["logs"]): Record<string, string> | undefined {
+export function logOptsOf(logs: LogRotation): Record<string, string> | undefined {
   return logs.driver === "none" ? undefined : { "max-size": logs.maxSize, "max-file": String(logs.maxFiles) };
-}
-
-/** One allocation per replica, as the containers will be declared. */
-export function allocationsOf(services: BudgetedService[]): Allocation[] {
-  return services.flatMap((s) =>
-    Array.from({ length: s.replicas }, () => ({
-      host: s.host, service: s.name, tier: s.tier, memoryMb: s.memoryMb, cpus: Number(s.cpus), logs: logDiskOf(s.logs.driver, logOptsOf(s.logs)),
-    })),
-  );
 }

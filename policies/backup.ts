@@ -1,7 +1,9 @@
 import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { BACKUP_SERVICE, BACKUP_SOURCE_ROOT } from "../lib/backup/sources";
-import { LABEL } from "../lib/naming";
-import { MinidockPolicy, TYPE, defineRule, forType, isUnknown, known, labelsOf, listOf, nameOfUrn, unknownMessage } from "./common";
+import { VolumeLabels } from "../lib/labels";
+import {
+  MinidockPolicy, TYPE, containerLabelsOf, defineRule, forType, isUnknown, known, listOf, nameOfUrn, unknownMessage, volumeLabelsOf,
+} from "./common";
 import { EXEMPTION_REASON_MIN } from "./exemptions";
 
 /**
@@ -12,11 +14,11 @@ import { EXEMPTION_REASON_MIN } from "./exemptions";
  * `input` names the volume's own input after the volume (`driverOpts.device`).
  */
 export function volumeAt(props: Record<string, unknown>, urn: string, input?: string): string {
-  const labels = labelsOf(props);
+  const labels = volumeLabelsOf(props);
   const name = known(() => props.name);
   const docker = typeof name === "string" ? name : undefined;
-  const service = isUnknown(labels) ? undefined : labels[LABEL.service];
-  const volume = isUnknown(labels) ? undefined : labels[LABEL.volume];
+  const service = isUnknown(labels) ? undefined : labels.service;
+  const volume = isUnknown(labels) ? undefined : labels.volume;
   const detail = [docker, input].filter((x) => x !== undefined).join(", ");
   // Not a volume of minidock's services: the input alone, as `at` gives it for a container no config declared.
   if (!service || !volume) return input ?? `volume ${docker ?? nameOfUrn(urn)}`;
@@ -40,11 +42,11 @@ export const volumeDecided: ResourceValidationPolicy = defineRule("backup", ["mi
   description: "Every named volume is backed up (backup: true) or exempt with a written reason (backupExemptReason).",
   enforcementLevel: "mandatory",
   validateResource: forType(TYPE.volume, (props, args, report) => {
-    const labels = labelsOf(props);
+    const labels = volumeLabelsOf(props);
     if (isUnknown(labels)) return report(unknownMessage("labels"));
     const what = volumeAt(props, args.urn);
-    if (labels[LABEL.backup] === "true") return;
-    const reason = (labels[LABEL.backupExemptReason] ?? "").trim();
+    if (labels.backup) return;
+    const reason = labels.backupExemptReason ?? "";
     if (reason.length === 0) {
       report(`${what} holds data but is neither backed up nor exempt: set backup: true on it, or backupExemptReason: "<why losing it is fine>"`);
     } else if (reason.length < EXEMPTION_REASON_MIN) {
@@ -62,14 +64,14 @@ interface Coverage {
 function coverageByHost(containers: PolicyResource[], report: ReportViolation): Map<string, Coverage> {
   const byHost = new Map<string, Coverage>();
   for (const c of containers) {
-    const labels = labelsOf(c.props);
+    const labels = containerLabelsOf(c.props);
     if (isUnknown(labels)) continue;
-    const host = labels[LABEL.host];
+    const host = labels.host;
     if (!host) continue;
     const cov = byHost.get(host) ?? { archived: new Set<string>(), dumped: new Set<string>() };
     byHost.set(host, cov);
-    for (const v of (labels[LABEL.backupDumpOf] ?? "").split(",").map((s) => s.trim()).filter(Boolean)) cov.dumped.add(v);
-    if (labels[LABEL.service] !== BACKUP_SERVICE) continue;
+    for (const v of labels.backupDumpOf) cov.dumped.add(v);
+    if (labels.service !== BACKUP_SERVICE) continue;
     const mounts = known(() => listOf<Record<string, unknown>>(c.props.volumes).map((m) => ({ path: m.containerPath, readOnly: m.readOnly })));
     if (isUnknown(mounts)) {
       report(unknownMessage("the backup container's volumes"), c.urn);
@@ -91,19 +93,19 @@ export const volumeCovered: StackValidationPolicy = defineRule("backup", ["minid
   validateStack: (args, report) => {
     const volumes = args.resources.filter((r) => r.type === TYPE.volume);
     const marked = volumes.filter((v) => {
-      const l = labelsOf(v.props);
-      return !isUnknown(l) && l[LABEL.backup] === "true";
+      const l = volumeLabelsOf(v.props);
+      return !isUnknown(l) && l.backup;
     });
     if (marked.length === 0) return args.notApplicable("no volume is marked backup: true");
     const coverage = coverageByHost(args.resources.filter((r) => r.type === TYPE.container), report);
     for (const v of marked) {
-      const labels = labelsOf(v.props) as Record<string, string>;
+      const labels = volumeLabelsOf(v.props) as VolumeLabels;
       const name = known(() => v.props.name);
       if (typeof name !== "string") {
         report(unknownMessage("the volume's name"), v.urn);
         continue;
       }
-      const host = labels[LABEL.host] ?? "?";
+      const host = labels.host ?? "?";
       const cov = coverage.get(host);
       if (cov?.archived.has(name) || cov?.dumped.has(name)) continue;
       report(

@@ -1,15 +1,16 @@
 import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import {
-  Allocation, HostBudget, HostReport, LogDisk, ServiceLine, evaluateHost, logDiskArithmetic, logDiskOf, memoryArithmetic,
+  Allocation, HostBudget, HostReport, ServiceLine, evaluateHost, logDiskArithmetic, memoryArithmetic,
 } from "../lib/budget";
 import { DEFAULTS } from "../lib/defaults";
-import { LABEL, Tier } from "../lib/naming";
-import { MinidockPolicy, TYPE, at, defineRule, forStackType, forType, isUnknown, known, labelsOf, unknownMessage } from "./common";
+import { ContainerLabels, HOST_BUDGET_LABELS, LABEL, containerAllocation } from "../lib/labels";
+import { MinidockPolicy, TYPE, at, containerLabelsOf, defineRule, forStackType, forType, isUnknown, known, unknownMessage } from "./common";
 
 /**
  * The host budgets, memory and log disk, from what the containers declare. Each container carries its host's
- * name, memory, reserve, CPUs and disk as labels (lib/naming.ts containerLabels), so the stack policies need no
- * stack config; the arithmetic is lib/budget.ts, the same the program's outputs and `npm run budget` use.
+ * name, memory, reserve, CPUs and disk as labels (lib/labels.ts containerLabels), so the stack policies need no
+ * stack config. A container becomes an allocation through lib/labels.ts containerAllocation and the arithmetic is
+ * lib/budget.ts: the same the program's outputs and `npm run budget` use.
  * Messages start with the host's config key (`hosts.mini.memoryMb`) and name the service keys to lower.
  */
 interface HostGroup {
@@ -23,16 +24,10 @@ interface HostGroup {
   unknownLogs: PolicyResource[];
 }
 
-const num = (v: string | undefined) => (v !== undefined && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : undefined);
-
-function budgetOf(host: string, labels: Record<string, string>): HostBudget {
-  return {
-    host,
-    memoryMb: num(labels[LABEL.hostMemoryMb]) ?? 0,
-    reserveMb: num(labels[LABEL.hostReserveMb]) ?? 0,
-    cpus: num(labels[LABEL.hostCpus]) ?? 0,
-    diskGb: num(labels[LABEL.hostDiskGb]) ?? 0,
-  };
+/** The host's budget as a container's labels carry it; a missing or unreadable label counts as 0. */
+function budgetOf(host: string, labels: ContainerLabels): HostBudget {
+  const b = labels.hostBudget;
+  return { host, memoryMb: b.memoryMb ?? 0, reserveMb: b.reserveMb ?? 0, cpus: b.cpus ?? 0, diskGb: b.diskGb ?? 0 };
 }
 
 /** The log rotation Docker will apply, from the two options that bound it; UNKNOWN when either is computed. */
@@ -52,12 +47,12 @@ function logsOf(props: Record<string, unknown>) {
 export function hostGroups(containers: PolicyResource[], report: ReportViolation): Map<string, HostGroup> {
   const groups = new Map<string, HostGroup>();
   for (const c of containers) {
-    const labels = labelsOf(c.props);
+    const labels = containerLabelsOf(c.props);
     if (isUnknown(labels)) {
       report(unknownMessage("labels"), c.urn);
       continue;
     }
-    const host = labels[LABEL.host];
+    const host = labels.host;
     if (!host) continue; // budget-container-host-labels reports it
     const memory = known(() => c.props.memory);
     const cpus = known(() => c.props.cpus);
@@ -68,20 +63,21 @@ export function hostGroups(containers: PolicyResource[], report: ReportViolation
       g = { budget, allocations: [], providerUrn: c.provider?.urn, containers: [], unknownLogs: [] };
       groups.set(host, g);
     } else if (g.budget.memoryMb !== budget.memoryMb || g.budget.reserveMb !== budget.reserveMb || g.budget.diskGb !== budget.diskGb) {
-      report(`${c.name}: host ${host} budget labels (${labels[LABEL.hostMemoryMb]} MB, reserve ${labels[LABEL.hostReserveMb]}, disk ${labels[LABEL.hostDiskGb]} GB) disagree with other containers on the host (${g.budget.memoryMb} MB, reserve ${g.budget.reserveMb}, disk ${g.budget.diskGb} GB)`, c.urn);
+      report(`${c.name}: host ${host} budget labels (${labels.raw[LABEL.hostMemoryMb]} MB, reserve ${labels.raw[LABEL.hostReserveMb]}, disk ${labels.raw[LABEL.hostDiskGb]} GB) disagree with other containers on the host (${g.budget.memoryMb} MB, reserve ${g.budget.reserveMb}, disk ${g.budget.diskGb} GB)`, c.urn);
     }
     const logs = logsOf(c.props);
     if (isUnknown(logs)) g.unknownLogs.push(c);
-    const logDisk: LogDisk = isUnknown(logs) ? { kind: "elsewhere", driver: "unknown at preview" } : logDiskOf(logs.driver, logs.opts);
     g.containers.push(c);
-    g.allocations.push({
-      host,
-      service: labels[LABEL.service] || c.name,
-      tier: (labels[LABEL.tier] === "platform" ? "platform" : "workload") as Tier,
-      memoryMb: typeof memory === "number" && memory > 0 ? memory : 0,
-      cpus: isUnknown(cpus) ? 0 : Number(cpus ?? 0) || 0,
-      logs: logDisk,
-    });
+    // Unknowns count as nothing here; they were reported above (or by the log rule, from unknownLogs).
+    g.allocations.push(containerAllocation({
+      name: c.name,
+      labels,
+      memory: isUnknown(memory) ? undefined : memory,
+      cpus: isUnknown(cpus) ? undefined : cpus,
+      logDriver: isUnknown(logs) ? undefined : logs.driver,
+      logOpts: isUnknown(logs) ? undefined : logs.opts,
+      logs: isUnknown(logs) ? { kind: "elsewhere", driver: "unknown at preview" } : undefined,
+    })!);
   }
   return groups;
 }
@@ -212,11 +208,11 @@ export const containerHostLabels: ResourceValidationPolicy = defineRule("budget"
   description: "Every container must carry minidock.host and its host's budget labels, or it cannot be budgeted.",
   enforcementLevel: "mandatory",
   validateResource: forType(TYPE.container, (props, _args, report) => {
-    const labels = labelsOf(props);
+    const labels = containerLabelsOf(props);
     if (isUnknown(labels)) return report(unknownMessage("labels"));
-    if (!labels[LABEL.host]) return report(`no ${LABEL.host} label: the container is invisible to the host budget; create it through the Service component`);
-    const missing = [LABEL.hostMemoryMb, LABEL.hostReserveMb, LABEL.hostCpus, LABEL.hostDiskGb].filter((k) => num(labels[k]) === undefined);
-    if (missing.length > 0) report(`labels ${missing.join(", ")} missing or not numbers: host ${labels[LABEL.host]}'s budget is unknown`);
+    if (!labels.host) return report(`no ${LABEL.host} label: the container is invisible to the host budget; create it through the Service component`);
+    const unreadable = HOST_BUDGET_LABELS.filter((k) => labels.missing.includes(k) || labels.invalid.includes(k));
+    if (unreadable.length > 0) report(`labels ${unreadable.join(", ")} missing or not numbers: host ${labels.host}'s budget is unknown`);
   }),
 });
 

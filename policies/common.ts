@@ -4,7 +4,8 @@ import {
   StackValidationArgs, StackValidationPolicy,
 } from "@pulumi/policy";
 import { keyOfInput } from "../lib/configKeys";
-import { LABEL, fromLabelList } from "../lib/naming";
+import { TYPE } from "../lib/dockerTypes";
+import { ContainerLabels, VolumeLabels, parseContainerLabels, parseVolumeLabels } from "../lib/labels";
 
 /**
  * @pulumi/policy 1.21 exports these at runtime (index.js) but its proxy.d.ts strips them as @internal, so we give
@@ -21,13 +22,7 @@ export const { UnknownValueError, unknownCheckingProxy } = policySdk as unknown 
  * Rules never import @pulumi/docker: the pack must load without the docker SDK, and matching on the type token
  * is what the engine does anyway.
  */
-export const TYPE = {
-  container: "docker:index/container:Container",
-  image: "docker:index/remoteImage:RemoteImage",
-  volume: "docker:index/volume:Volume",
-  network: "docker:index/network:Network",
-  provider: "pulumi:providers:docker",
-} as const;
+export { TYPE };
 
 export type MinidockPolicy = ResourceValidationPolicy | StackValidationPolicy;
 
@@ -118,9 +113,14 @@ export function unknownMessage(what: string): string {
   return `${what} is not known at preview (it is computed from another resource), so this rule cannot verify it; use a literal value`;
 }
 
-/** Docker's label list as a plain record; an unknown list or value comes back as UNKNOWN. */
-export function labelsOf(props: Record<string, unknown>): Maybe<Record<string, string>> {
-  return known(() => fromLabelList(props.labels));
+/** A container's labels, parsed by the label contract (lib/labels.ts); an unknown list or value comes back as UNKNOWN. */
+export function containerLabelsOf(props: Record<string, unknown>): Maybe<ContainerLabels> {
+  return known(() => parseContainerLabels(props.labels));
+}
+
+/** A volume's labels, parsed by the label contract (lib/labels.ts); UNKNOWN as for containers. */
+export function volumeLabelsOf(props: Record<string, unknown>): Maybe<VolumeLabels> {
+  return known(() => parseVolumeLabels(props.labels));
 }
 
 /** Arrays from props (proxied or not) as plain arrays; anything else is empty. */
@@ -141,8 +141,8 @@ export function nameOfUrn(urn: string): string {
 
 /** The stack config key of a container's service (`services.postgres`), from its minidock.config-key label. */
 export function serviceKeyOf(props: Record<string, unknown>): string | undefined {
-  const labels = labelsOf(props);
-  return isUnknown(labels) ? undefined : labels[LABEL.configKey] || undefined;
+  const labels = containerLabelsOf(props);
+  return isUnknown(labels) ? undefined : labels.configKey;
 }
 
 /**

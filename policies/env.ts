@@ -1,7 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { envKey } from "../lib/configKeys";
-import { LABEL } from "../lib/naming";
-import { TYPE, at, defineRule, forType, isUnknown, labelsOf, listOf, serviceKeyOf } from "./common";
+import { TYPE, at, containerLabelsOf, defineRule, forType, isUnknown, listOf, serviceKeyOf } from "./common";
 import { ArgumentFinding, configKeyFor, credentialInValue, isReference, looksSecret, secretsInArgv } from "./secrets";
 
 export { isReference, looksSecret } from "./secrets";
@@ -42,9 +41,8 @@ export function envEntries(envs: unknown): EnvEntry[] {
  * once: a second, literal entry with the same name would win in Docker.
  */
 function secretSourced(props: Record<string, unknown>, entries: EnvEntry[]): Set<string> {
-  const labels = labelsOf(props);
-  const label = isUnknown(labels) ? undefined : labels[LABEL.secretEnv];
-  const named = new Set((label ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+  const labels = containerLabelsOf(props);
+  const named = new Set(isUnknown(labels) ? [] : labels.secretEnv);
   const counts = new Map<string, number>();
   for (const e of entries) counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
   return new Set([...named].filter((n) => counts.get(n) === 1));

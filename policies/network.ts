@@ -1,9 +1,9 @@
 import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { HostAddress, addressesOverlap, hostAddress } from "../lib/addresses";
 import { DEFAULTS } from "../lib/defaults";
-import { LABEL, hostOfProviderResource } from "../lib/naming";
+import { hostOfProviderResource } from "../lib/naming";
 import {
-  MinidockPolicy, TYPE, at, defineRule, forStackType, forType, isUnknown, known, labelsOf, listOf, serviceKeyOf, unknownMessage,
+  MinidockPolicy, TYPE, at, containerLabelsOf, defineRule, forStackType, forType, isUnknown, known, listOf, serviceKeyOf, unknownMessage,
 } from "./common";
 
 /**
@@ -98,8 +98,8 @@ export const noPrivilegedHostPorts: ResourceValidationPolicy = defineRule("netwo
 
 /** The host a container runs on: its minidock.host label, else its provider (one provider per daemon). */
 function hostKey(r: PolicyResource): string {
-  const labels = labelsOf(r.props);
-  if (!isUnknown(labels) && labels[LABEL.host]) return `host ${labels[LABEL.host]}`;
+  const labels = containerLabelsOf(r.props);
+  if (!isUnknown(labels) && labels.host) return `host ${labels.host}`;
   return r.provider ? `provider ${r.provider.name}` : "the default provider";
 }
 

@@ -6,7 +6,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { RecordedResource } from "../tools/offline/evaluate";
 import { SECRET_PLACEHOLDER } from "../tools/offline/stackFile";
-import { LABEL } from "../lib/naming";
+import type { PolicyResource } from "@pulumi/policy";
+import { evaluateHost } from "../lib/budget";
+import { LABEL } from "../lib/labels";
+import { hostGroups } from "../policies/budget";
+import { allocationsFromResources } from "../tools/budgetReport";
 import { T, label, ofType, shippedStackConfig } from "./support/stack";
 import { evaluateFresh } from "./support/freshEvaluation";
 
@@ -141,6 +145,27 @@ describe.each(["mini", "local"])("stack %s", (stack) => {
         const names = await new Promise<string[]>((resolve) => h.services[svc].containers.apply(resolve));
         expect(names[0]).toBe(`minidock-${svc}-1`);
       }
+    }
+  });
+
+  test("the outputs, the pack and `npm run budget` count the same allocations (lib/labels.ts containerAllocation)", () => {
+    type ServiceOutput = { tier: string; replicas: number; memoryMb: number; logMaxBytes: number };
+    type HostOutput = { memory: { declaredMb: number; platformMb: number; headroomMb: number }; logDisk: { maxBytes: number }; services: Record<string, ServiceOutput> };
+    const hosts = outputs.hosts as Record<string, HostOutput>;
+    const asPolicyResource = (r: RecordedResource) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs }) as unknown as PolicyResource;
+    const violations: string[] = [];
+    const pack = hostGroups(containers().map(asPolicyResource), (m) => violations.push(String(m)));
+    const budget = allocationsFromResources(resources);
+    expect(violations).toEqual([]);
+    expect([...pack.keys()].sort()).toEqual(Object.keys(hosts).sort());
+    for (const [host, out] of Object.entries(hosts)) {
+      const group = pack.get(host)!;
+      expect(group.allocations).toEqual(budget.filter((a) => a.host === host));
+      const r = evaluateHost(group.budget, group.allocations);
+      expect(out.memory).toMatchObject({ declaredMb: r.declaredMb, platformMb: r.platformMb, headroomMb: r.headroomMb });
+      expect(out.logDisk.maxBytes).toBe(r.logBytes);
+      const lines = Object.fromEntries(r.services.map((l) => [l.service, { tier: l.tier, replicas: l.replicas, memoryMb: l.memoryMb, logMaxBytes: l.logBytes }]));
+      expect(Object.fromEntries(Object.entries(out.services).map(([k, v]) => [k, { tier: v.tier, replicas: v.replicas, memoryMb: v.memoryMb, logMaxBytes: v.logMaxBytes }]))).toEqual(lines);
     }
   });
 });

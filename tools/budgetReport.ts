@@ -1,32 +1,28 @@
 import {
-  Allocation, BudgetOptions, HostBudget, HostReport, ServiceLine, biggestLogs, describeLogDisk, describeMemory, evaluateBudget, formatBytes, logDiskOf,
+  Allocation, BudgetOptions, HostBudget, HostReport, ServiceLine, biggestLogs, describeLogDisk, describeMemory, evaluateBudget, formatBytes, round2,
 } from "../lib/budget";
-import { LABEL, Tier, fromLabelList } from "../lib/naming";
+import { TYPE } from "../lib/dockerTypes";
+import { containerAllocation, parseContainerLabels } from "../lib/labels";
 import { RecordedResource } from "./offline/evaluate";
 
 /**
  * `npm run budget` rendering. The numbers come from lib/budget.ts only (the same functions the program's
- * outputs and the budget policy use); this file turns evaluated containers into allocations and prints them.
+ * outputs and the budget policy use); this file reads the evaluated containers' allocations and prints them.
  */
-export const CONTAINER_TYPE = "docker:index/container:Container";
 
 /**
- * One allocation per container the program declared, read back from its labels, memory and log inputs, so
- * platform services the program adds (monitoring, backups, tailnet) count exactly like the user's services.
+ * One allocation per container the program declared, read back from its labels, memory and log inputs by
+ * lib/labels.ts containerAllocation (as the pack reads them), so platform services the program adds (monitoring,
+ * backups, tailnet) count exactly like the user's services.
  */
 export function allocationsFromResources(resources: RecordedResource[]): Allocation[] {
   return resources
-    .filter((r) => r.type === CONTAINER_TYPE)
-    .map((r) => {
-      const labels = fromLabelList(r.inputs.labels);
-      return {
-        host: labels[LABEL.host] ?? "?",
-        service: labels[LABEL.service] ?? r.name,
-        tier: (labels[LABEL.tier] === "platform" ? "platform" : "workload") as Tier,
-        memoryMb: Number(r.inputs.memory ?? 0),
-        cpus: Number(r.inputs.cpus ?? 0),
-        logs: logDiskOf(r.inputs.logDriver as string | undefined, r.inputs.logOpts as Record<string, unknown> | undefined),
-      };
+    .filter((r) => r.type === TYPE.container)
+    .flatMap((r) => {
+      const a = containerAllocation({
+        name: r.name, labels: parseContainerLabels(r.inputs.labels), memory: r.inputs.memory, cpus: r.inputs.cpus, logDriver: r.inputs.logDriver, logOpts: r.inputs.logOpts,
+      });
+      return a ? [a] : [];
     });
 }
 
@@ -37,7 +33,6 @@ export function budgetReports(hosts: HostBudget[], resources: RecordedResource[]
 /** Fits both budgets: memory and log disk. */
 export const hostFits = (r: HostReport) => r.fits && r.logFits;
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
 const sumMb = (lines: ServiceLine[]) => lines.reduce((a, l) => a + l.memoryMb, 0);
 
 function tierRows(title: string, lines: ServiceLine[]): string[] {

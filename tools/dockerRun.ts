@@ -8,8 +8,8 @@
  *   host <name> <memoryMb> <reserveMb>
  *   container <name> <host> <service> <tier> <memoryMb> <flag>...
  */
-import { LABEL, fromLabelList } from "../lib/naming";
-import { CONTAINER_TYPE } from "./budgetReport";
+import { TYPE } from "../lib/dockerTypes";
+import { LABEL, parseContainerLabels } from "../lib/labels";
 import { dockerRunFlags } from "./dockerRunFlags";
 import { evaluate, loadStack, oneStackTarget, parseCli, runMain, validStack } from "./stackRun";
 
@@ -22,9 +22,9 @@ export async function main(argv: string[]): Promise<number> {
   const loaded = ev && validStack(valid); // the program can still refuse the config (platform checks)
   if (!ev || !loaded) return 1;
   const lines = loaded.resolved.hosts.map((h) => ["host", h.name, h.memoryMb, h.reserveMb].join("\t"));
-  for (const c of ev.resources.filter((r) => r.type === CONTAINER_TYPE)) {
-    const labels = fromLabelList(c.inputs.labels);
-    const fields = [c.inputs.name, labels[LABEL.host], labels[LABEL.service], labels[LABEL.tier], c.inputs.memory, ...dockerRunFlags(c.inputs)];
+  for (const c of ev.resources.filter((r) => r.type === TYPE.container)) {
+    const labels = parseContainerLabels(c.inputs.labels);
+    const fields = [c.inputs.name, labels.host, labels.service, labels.raw[LABEL.tier], c.inputs.memory, ...dockerRunFlags(c.inputs)];
     const bad = fields.find((f) => f === undefined || String(f) === "" || String(f).includes("\t"));
     if (bad !== undefined) throw new Error(`container ${String(c.inputs.name)}: field ${JSON.stringify(bad)} cannot be written as one tab-separated field`);
     lines.push(["container", ...fields].join("\t"));

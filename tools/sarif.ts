@@ -1,6 +1,7 @@
 import type * as Sarif from "sarif";
 import { LineCounter, Node as YamlNode, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import { keyOfMessage, keySegments } from "../lib/configKeys";
+import { parseContainerLabels } from "../lib/labels";
 import { withoutExpiredNote } from "../policies/expiry";
 import { CheckError, CheckResult, ConfiguredExemption } from "./checkReport";
 import { redactDeep } from "./stackRun";
@@ -131,10 +132,7 @@ const physical = (file: SarifFile, region: Sarif.Region): Sarif.Location => ({
 /** The `minidock.config-key` label of a container resource (`services.agent`), if the program set one. */
 function serviceKeyOfResource(r: CheckResult, urn: string | undefined): string | undefined {
   const res = urn ? r.resources.find((x) => x.urn === urn) : undefined;
-  const labels = res?.inputs.labels;
-  if (!Array.isArray(labels)) return undefined;
-  const label = labels.find((l) => (l as { label?: unknown }).label === "minidock.config-key") as { value?: unknown } | undefined;
-  return typeof label?.value === "string" && label.value !== "" ? label.value : undefined;
+  return res && parseContainerLabels(res.inputs.labels).configKey;
 }
 
 /** Index of a configured exemption in its policy's list, to point at it in the policy config. */

@@ -1,7 +1,8 @@
 import { BackupConfig } from "../config/backup";
 import { monitoringNetwork } from "../config/monitoring";
 import { ResolvedHost, ResolvedService, StackConfig } from "../config/resolved";
-import { LABEL, volumeName } from "../naming";
+import { backupDumpOfLabel } from "../labels";
+import { volumeName } from "../naming";
 import { serviceUrl } from "../monitoring/context";
 import { ExtraVolume, PlatformService, platformServiceSpec } from "../platform";
 import { BACKUP_ENTRYPOINT_SCRIPT, PARTIAL_SUFFIX, PG_DUMP_HEALTHCHECK, PG_DUMP_SCRIPT } from "./scripts";
@@ -131,7 +132,7 @@ export function pgDumpService(config: StackConfig, db: ResolvedService): Platfor
     healthcheck: { test: PG_DUMP_HEALTHCHECK, startPeriod: "5m" },
   });
   const pgdata = coveredVolumes([db], db.host).map((v) => v.dockerName);
-  return { spec, labels: { [LABEL.backupDumpOf]: pgdata.join(",") } };
+  return { spec, labels: backupDumpOfLabel(pgdata) };
 }
 
 /** Every backup platform service of the stack, per host; none when backups are off. */

@@ -1,3 +1,5 @@
+import { LABEL } from "../labels";
+import { PROJECT } from "../naming";
 import { PORTS } from "../ports";
 import { JOBS } from "./context";
 
@@ -19,7 +21,7 @@ export const DOCKER_STATE_METRICS = [
 
 /** docker inspect template: one line per container, fields separated by '|'. */
 export const INSPECT_FORMAT =
-  '{{.Name}}|{{index .Config.Labels "minidock.service"}}|{{index .Config.Labels "minidock.host"}}|{{index .Config.Labels "minidock.tier"}}' +
+  `{{.Name}}|${[LABEL.service, LABEL.host, LABEL.tier].map((l) => `{{index .Config.Labels "${l}"}}`).join("|")}` +
   "|{{.State.Running}}|{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}|{{.RestartCount}}|{{.State.OOMKilled}}";
 
 /** awk program: inspect lines -> Prometheus text, grouped by metric family as the exposition format requires. */
@@ -50,7 +52,7 @@ set -u
 DIR="\${STATE_DIR:-/tmp}"
 URL="http://pushgateway:${PORTS.pushgateway}/metrics/job/${JOBS.dockerState}"
 while true; do
-  ids=$(docker ps -aq --filter label=minidock.project=minidock)
+  ids=$(docker ps -aq --filter label=${LABEL.project}=${PROJECT})
   if [ -n "$ids" ]; then
     # shellcheck disable=SC2086 # one argument per container id
     docker inspect --format '${INSPECT_FORMAT}' $ids | awk '${TO_METRICS_AWK.replace(/'/g, "'\\''")}' > "$DIR/metrics.prom"

@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { LABEL, cadvisorLabelName } from "../labels";
 import { PORTS } from "../ports";
 import { CONFIG_DIR, MonitoringContext } from "./context";
 
@@ -26,8 +27,8 @@ export function prometheusConfig(ctx: MonitoringContext): string {
         job_name: "cadvisor",
         static_configs: [target("cadvisor")],
         metric_relabel_configs: [
-          { action: "labelmap", regex: "container_label_minidock_(service|host|tier)", replacement: "$1" },
-          { action: "replace", source_labels: ["container_label_minidock_host_memory_mb"], regex: "(.+)", target_label: "host_memory_mb" },
+          { action: "labelmap", regex: `${cadvisorLabelName("minidock.")}(service|host|tier)`, replacement: "$1" },
+          { action: "replace", source_labels: [cadvisorLabelName(LABEL.hostMemoryMb)], regex: "(.+)", target_label: "host_memory_mb" },
           { action: "replace", source_labels: ["name"], regex: "(.+)", target_label: "container" },
           { action: "labeldrop", regex: "container_label_.*" },
           // Series of cgroups that are not minidock containers (the VM's own slices) are of no use here; the root

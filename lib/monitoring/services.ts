@@ -4,6 +4,7 @@ import {
 } from "../config/monitoring";
 import { ResolvedHost, StackConfig } from "../config/resolved";
 import { DEFAULTS } from "../defaults";
+import { MONITORED_CONTAINER_LABELS } from "../labels";
 import { PlatformService, platformServiceSpec } from "../platform";
 import { alertmanagerConfig } from "./alertmanager";
 import { PORTS } from "../ports";
@@ -121,7 +122,7 @@ function rawSpecs(ctx: MonitoringContext, grafanaAdmin: string | undefined): Rec
         "--housekeeping_interval=60s", "--max_housekeeping_interval=2m", "--storage_duration=2m", "--docker_only=true",
         "--disable_metrics=percpu,hugetlb,sched,tcp,udp,advtcp,disk,diskIO,referenced_memory,cpu_topology,resctrl,process,memory_numa,cpuset",
         "--store_container_labels=false",
-        "--whitelisted_container_labels=minidock.service,minidock.host,minidock.tier,minidock.host.memory-mb",
+        `--whitelisted_container_labels=${MONITORED_CONTAINER_LABELS.join(",")}`,
         "--enable_load_reader=false",
         // A daemon whose socket is not in /var/run (a local daemon elsewhere): mounted and named below.
         ...(ctx.dockerSocket === DEFAULTS.dockerSocket ? [] : [`--docker=unix://${CADVISOR_SOCKET}`]),

@@ -4,7 +4,7 @@
  * waits for them (the dependency reaches the engine); `labels` are added next to the contract labels.
  */
 import { evaluateProgram } from "../../tools/offline/evaluate";
-import { LABEL } from "../../lib/naming";
+import { LABEL } from "../../lib/labels";
 import { baseConfig, toConfigValues } from "../support/configs";
 import { T, label } from "../support/stack";
 

@@ -8,7 +8,7 @@
  *   someone removes it; its backup and its share of the budget follow it.
  */
 import type { Evaluation, RecordedResource } from "../../tools/offline/evaluate";
-import { LABEL } from "../../lib/naming";
+import { LABEL } from "../../lib/labels";
 import { StackConfigValues } from "../../tools/offline/stackFile";
 import { baseConfig, toConfigValues } from "../support/configs";
 import { T, label, shippedStackConfig } from "../support/stack";

@@ -1,13 +1,39 @@
 import {
-  BudgetedService, LOCAL_DRIVER_DEFAULTS, allocationsOf, describeCpu, describeLogDisk, describeMemory, dockerSizeBytes, evaluateBudget,
-  evaluateHost, formatBytes, logAllowanceBytes, logDiskOf,
+  Allocation, LOCAL_DRIVER_DEFAULTS, LogRotation, describeCpu, describeLogDisk, describeMemory, dockerSizeBytes, evaluateBudget,
+  evaluateHost, formatBytes, logAllowanceBytes, logDiskOf, logOptsOf,
 } from "../../lib/budget";
 import { DEFAULTS } from "../../lib/defaults";
+import { containerAllocation, containerLabels, parseContainerLabels, toLabelList } from "../../lib/labels";
+import { Tier } from "../../lib/naming";
 
 const mini = { host: "mini", memoryMb: 14336, reserveMb: 1024, cpus: 8, diskGb: 100 };
 /** The shipped rotation (minidock:logMaxSize / logMaxFiles defaults). */
-const LOGS: BudgetedService["logs"] = { driver: "json-file", maxSize: DEFAULTS.logMaxSize, maxFiles: DEFAULTS.logMaxFiles };
-const svc = (s: Omit<BudgetedService, "logs"> & { logs?: BudgetedService["logs"] }): BudgetedService => ({ logs: LOGS, ...s });
+const LOGS: LogRotation = { driver: "json-file", maxSize: DEFAULTS.logMaxSize, maxFiles: DEFAULTS.logMaxFiles };
+
+interface TestService {
+  name: string;
+  host: string;
+  tier: Tier;
+  replicas: number;
+  memoryMb: number;
+  cpus: string | number;
+  logs: LogRotation;
+}
+const svc = (s: Omit<TestService, "logs"> & { logs?: LogRotation }): TestService => ({ logs: LOGS, ...s });
+
+/** One allocation per replica, each container read back through the label contract as Service declares it. */
+function allocationsOf(services: TestService[]): Allocation[] {
+  return services.flatMap((s) =>
+    Array.from({ length: s.replicas }, (_, i) => {
+      const labels = containerLabels({
+        stack: "test", host: s.host, service: s.name, replica: i + 1, tier: s.tier, hostMemoryMb: 0, hostReserveMb: 0, hostCpus: 0, hostDiskGb: 0,
+      });
+      return containerAllocation({
+        name: `${s.name}-${i + 1}`, labels: parseContainerLabels(toLabelList(labels)), memory: s.memoryMb, cpus: s.cpus, logDriver: s.logs.driver, logOpts: logOptsOf(s.logs),
+      })!;
+    }),
+  );
+}
 
 describe("budget arithmetic", () => {
   const allocations = allocationsOf([

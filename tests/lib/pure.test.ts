@@ -8,7 +8,7 @@ import * as path from "path";
  */
 const ROOT = path.resolve(__dirname, "../..");
 const PURE = [
-  "lib/config/resolve", "lib/config/errors", "lib/budget", "lib/naming", "lib/configKeys", "lib/images", "lib/addresses",
+  "lib/config/resolve", "lib/config/errors", "lib/budget", "lib/naming", "lib/labels", "lib/dockerTypes", "lib/configKeys", "lib/images", "lib/addresses",
   "lib/tailscale/acl", "lib/monitoring/prometheus", "lib/monitoring/rules", "lib/defaults",
 ];
 

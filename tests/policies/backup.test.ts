@@ -4,7 +4,7 @@
  * components/service.ts output at preview (a mount's volumeName is unknown there, its path is not). The last
  * test runs the policies over the shipped mini stack as the program registers it (mock monitor).
  */
-import { LABEL } from "../../lib/naming";
+import { LABEL } from "../../lib/labels";
 import { backupPolicies } from "../../policies/backup";
 import { allPolicies } from "../../policies/rules";
 import { runPolicies } from "../../tools/offline/policyRuntime";

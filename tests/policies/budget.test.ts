@@ -1,4 +1,4 @@
-import { LABEL } from "../../lib/naming";
+import { LABEL } from "../../lib/labels";
 import { check, container, HostLabels, mutate, of, provider, setLabel, UNKNOWN_NUMBER, UNKNOWN_OBJECT, UNKNOWN_STRING, violations } from "./support";
 
 /**

@@ -1,4 +1,4 @@
-import { LABEL } from "../../lib/naming";
+import { LABEL } from "../../lib/labels";
 import { isReference, looksSecret } from "../../policies/env";
 import { credentialInValue, nameWords, secretsInArgv, shellCommands } from "../../policies/secrets";
 import { UNKNOWN_STRING, check, container, mutate, of, setLabel, UNKNOWN_ARRAY, violations } from "./support";

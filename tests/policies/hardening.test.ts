@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { LABEL } from "../../lib/naming";
+import { LABEL } from "../../lib/labels";
 import {
   CONTAINER_SELINUX_TYPES, SAFE_SYSCTLS, normalizeSysctl, parseSecurityOpt, securityOptProblem, sysctlClass,
 } from "../../policies/hardening";

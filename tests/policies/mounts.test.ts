@@ -1,5 +1,5 @@
 import { normalizeHostPath, runtimeSocketReason, sensitiveReason } from "../../policies/mounts";
-import { LABEL } from "../../lib/naming";
+import { LABEL } from "../../lib/labels";
 import { check, container, mutate, of, setLabel, UNKNOWN_STRING, violations, volume } from "./support";
 
 /** Mount rules: Container volumes[].hostPath, mounts[type=bind], and local-driver docker.Volume bind mounts. */

@@ -1,6 +1,6 @@
 import { daemonTransportProblem } from "../../policies/network";
 import { check, container, mutate, of, provider, setLabel, UNKNOWN_ARRAY, UNKNOWN_NUMBER, UNKNOWN_STRING, violations } from "./support";
-import { LABEL } from "../../lib/naming";
+import { LABEL } from "../../lib/labels";
 
 /** Network exposure: published ports, the default bridge, and how each docker provider reaches its daemon. */
 const port = (p: Record<string, unknown>) => [{ internal: 8080, protocol: "tcp", ...p }];

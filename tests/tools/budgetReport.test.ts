@@ -2,7 +2,7 @@ import { allocationsFromResources, budgetReports, formatBudget, hostPie } from "
 import { RecordedResource } from "../../tools/offline/evaluate";
 import * as fs from "fs";
 import * as path from "path";
-import { LABEL, toLabelList } from "../../lib/naming";
+import { LABEL, toLabelList } from "../../lib/labels";
 import { logDiskPercentOf } from "../../tools/budget";
 import { tempDir } from "../support/tmp";
 

@@ -20,7 +20,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import * as YAML from "yaml";
-import { LABEL } from "../../lib/naming";
+import { LABEL } from "../../lib/labels";
 import { LoadedStack, PROJECT_DIR, loadStack } from "../stackRun";
 import { Daemon } from "./daemon";
 import { envelopeProblems, referencedNames } from "./envelope";

@@ -13,7 +13,7 @@ import {
 import { BACKUP_ENTRYPOINT_SCRIPT, PG_DUMP_SCRIPT } from "../../../lib/backup/scripts";
 import { coveredVolumes } from "../../../lib/backup/sources";
 import { isPinned } from "../../../lib/images";
-import { LABEL } from "../../../lib/naming";
+import { LABEL } from "../../../lib/labels";
 import { toRawStackConfig } from "../../../tools/offline/stackFile";
 import { TEST_SECRETS, baseConfig, toConfigValues } from "../../support/configs";
 

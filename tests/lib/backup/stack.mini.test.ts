@@ -5,7 +5,7 @@
  */
 import { Evaluation } from "../../../tools/offline/evaluate";
 import { DEFAULTS } from "../../../lib/defaults";
-import { LABEL } from "../../../lib/naming";
+import { LABEL } from "../../../lib/labels";
 import { T, evaluateShippedStack, label, ofType } from "../../support/stack";
 
 let ev: Evaluation;

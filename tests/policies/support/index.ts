@@ -1,4 +1,4 @@
-import { LABEL } from "../../../lib/naming";
+import { LABEL } from "../../../lib/labels";
 import { MinidockPolicy, TYPE } from "../../../policies/common";
 import { allPolicies } from "../../../policies/rules";
 import { RecordedResource } from "../../../tools/offline/evaluate";
