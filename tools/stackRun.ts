@@ -102,6 +102,9 @@ export function stackNameOf(file: string): string | undefined {
 /**
  * --stack NAME reads Pulumi.NAME.yaml; --config FILE reads any file (stack name from the file name, or --stack).
  * Policy config: --policy-config, else policies/<stack>.json when it exists, else the strict policies/mini.json.
+ * mini.json and local.json are one file per stack on purpose, though identical today (both stacks run the same
+ * platform services): the CI preview, the corpus and `npm run up:local` key on the stack name, and a loosening
+ * accepted on the laptop stack must not reach the mini by sharing a file. JSON holds no comment, so it is said here.
  */
 export function resolveTarget(opts: Pick<CliOptions, "stack" | "config" | "policyConfig">, projectDir = PROJECT_DIR): StackTarget {
   let stack = opts.stack;
