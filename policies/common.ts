@@ -1,4 +1,4 @@
-import * as policySdk from "@pulumi/policy";
+import * as policyProxy from "@pulumi/policy/proxy";
 import {
   PolicyResource, ReportViolation, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy, StackValidation,
   StackValidationArgs, StackValidationPolicy,
@@ -8,10 +8,12 @@ import { TYPE } from "../lib/dockerTypes";
 import { ContainerLabels, VolumeLabels, parseContainerLabels, parseVolumeLabels } from "../lib/labels";
 
 /**
- * @pulumi/policy 1.21 exports these at runtime (index.js) but its proxy.d.ts strips them as @internal, so we give
- * them types here. Same module instance as the engine's, so `instanceof UnknownValueError` holds.
+ * @pulumi/policy 1.21 defines these in proxy.js (its index.js re-exports them) but its proxy.d.ts strips them as
+ * @internal, so we give them types here. The same file the engine's analyzer server uses, so `instanceof
+ * UnknownValueError` holds. Read from proxy.js directly, not the package index: the index loads the gRPC server
+ * and the whole Pulumi SDK, which the rules never need (half a second for every tool and test that loads them).
  */
-export const { UnknownValueError, unknownCheckingProxy } = policySdk as unknown as {
+export const { UnknownValueError, unknownCheckingProxy } = policyProxy as unknown as {
   UnknownValueError: new (sentinel: unknown, props: string[]) => Error & { props: string[] };
   unknownCheckingProxy<T>(value: T): T;
 };
