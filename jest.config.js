@@ -22,7 +22,7 @@ module.exports = {
   testTimeout: 30000,
   // Jest's default is one worker fewer than the cores: one worker on a 2-core machine. The main process only
   // schedules, and the script and CLI tests spend seconds waiting on child processes and real timeouts, so one
-  // worker more than the cores keeps both busy (measured on 2 cores: 62-67 s against 68-71 s with two workers).
+  // worker more than the cores keeps both busy (measured on 2 cores: 52-58 s against 68-71 s with two workers).
   maxWorkers: os.availableParallelism() + 1,
   // Lists skipped tests and why at the end of the run (tests/support/needsTool.ts).
   reporters: ["default", "<rootDir>/tests/support/skipReporter.js"],
