@@ -70,3 +70,8 @@ export function addressesOverlap(a: HostAddress, b: HostAddress): boolean {
   if (a.kind !== "one" || b.kind !== "one") return true;
   return a.same === b.same;
 }
+
+/** `127.0.0.1:5432`, `[::1]:5432`: an address with a port, IPv6 in brackets, as `docker ps` shows a binding. */
+export function withPort(address: string, port: number | string): string {
+  return address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
+}

@@ -31,6 +31,13 @@ export function serviceResourceName(service: string, host: string, tier: Tier): 
 
 const IMAGE_SUFFIX = "-image";
 
+/** The config name a suffixed resource name was made from (`postgres-image` -> `postgres`), if it is one. */
+function configNameBefore(resourceName: string, suffix: string): string | undefined {
+  if (!resourceName.endsWith(suffix)) return undefined;
+  const name = resourceName.slice(0, -suffix.length);
+  return NAME_PATTERN.test(name) ? name : undefined;
+}
+
 /** The Pulumi name of a service's docker.RemoteImage: `postgres-image`, `mini.cadvisor-image`. */
 export function imageResourceName(serviceResource: string): string {
   return `${serviceResource}${IMAGE_SUFFIX}`;
@@ -42,9 +49,7 @@ export function imageResourceName(serviceResource: string): string {
  * resource names carry the host and a '.', which no config name has) and for names this program did not make.
  */
 export function serviceOfImageResource(resourceName: string): string | undefined {
-  if (!resourceName.endsWith(IMAGE_SUFFIX)) return undefined;
-  const service = resourceName.slice(0, -IMAGE_SUFFIX.length);
-  return NAME_PATTERN.test(service) ? service : undefined;
+  return configNameBefore(resourceName, IMAGE_SUFFIX);
 }
 
 /** A volume shared by all replicas keeps the plain name; a per-replica volume carries the replica. */
@@ -65,9 +70,7 @@ export function providerResourceName(host: string): string {
 
 /** The host (`hosts.<name>` key) whose daemon a docker provider reaches, or undefined for a name we did not make. */
 export function hostOfProviderResource(resourceName: string): string | undefined {
-  if (!resourceName.endsWith(PROVIDER_SUFFIX)) return undefined;
-  const host = resourceName.slice(0, -PROVIDER_SUFFIX.length);
-  return NAME_PATTERN.test(host) ? host : undefined;
+  return configNameBefore(resourceName, PROVIDER_SUFFIX);
 }
 
 export function hostScopedResourceName(host: string, name: string): string {

@@ -1,5 +1,5 @@
 import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { HostAddress, addressesOverlap, hostAddress } from "../lib/addresses";
+import { HostAddress, addressesOverlap, hostAddress, withPort } from "../lib/addresses";
 import { DEFAULTS } from "../lib/defaults";
 import { hostOfProviderResource } from "../lib/naming";
 import {
@@ -49,7 +49,7 @@ export function publishedPorts(props: Record<string, unknown>, report: ReportVio
 /** `127.0.0.1:5432/tcp`, `[::1]:5432/tcp`, `*:<random>/tcp`: the published side as `docker ps` shows it. */
 function hostPort(p: PublishedPort): string {
   const ip = p.address.kind === "all" ? "*" : p.address.kind === "one" ? p.address.canonical : JSON.stringify(p.ip);
-  return `${ip.includes(":") ? `[${ip}]` : ip}:${p.external ?? "<random>"}/${p.protocol}`;
+  return `${withPort(ip, p.external ?? "<random>")}/${p.protocol}`;
 }
 
 /** How an every-interface address reads in a message: 0.0.0.0 as itself, other spellings with what they mean. */

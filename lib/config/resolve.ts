@@ -1,4 +1,4 @@
-import { addressesOverlap, hostAddress } from "../addresses";
+import { addressesOverlap, hostAddress, withPort } from "../addresses";
 import { DEFAULTS } from "../defaults";
 import { checkBackupRefs } from "./backup";
 import { describeValue } from "./errors";
@@ -43,9 +43,6 @@ export function resolveLogs(
 function bindingsOverlap(a: string, b: string): boolean {
   return addressesOverlap(hostAddress(a), hostAddress(b));
 }
-
-/** `127.0.0.1:5432`, `[::1]:5432`: the host:port form users see in `docker ps`. */
-const hostPort = (bind: string, port: number) => (bind.includes(":") ? `[${bind}]:${port}` : `${bind}:${port}`);
 
 /** The parts of the stack the cross-references need: host and network names, and the services themselves. */
 type CrossCheckView = Pick<ParsedStack, "hosts" | "networks" | "services">;
@@ -115,8 +112,8 @@ function crossCheck(parsed: CrossCheckView, ctx: CheckContext): void {
     if (clash) {
       const everywhere = [p.bind, clash.bind].find((b) => hostAddress(b).kind === "all");
       problems.push(
-        `services.${p.service}.ports.${p.index}.published: ${hostPort(p.bind, p.port)}/${p.protocol} on host ${p.host} ` +
-          `is already published by services.${clash.service} (${hostPort(clash.bind, clash.port)})` +
+        `services.${p.service}.ports.${p.index}.published: ${withPort(p.bind, p.port)}/${p.protocol} on host ${p.host} ` +
+          `is already published by services.${clash.service} (${withPort(clash.bind, clash.port)})` +
           `${everywhere === undefined ? "" : `; ${everywhere} is every interface, so it overlaps any address`}`,
       );
     }
