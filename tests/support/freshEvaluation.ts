@@ -1,13 +1,15 @@
 import * as fs from "fs";
 import { createRequire } from "module";
 import * as path from "path";
-import * as ts from "typescript";
 import { Resource as SdkResource } from "@pulumi/pulumi";
 import { allPolicies } from "../../policies/rules";
 import { Evaluation, ProgramLoader, evaluateProgram } from "../../tools/offline/evaluate";
 import { PolicyRunResult, runPolicies } from "../../tools/offline/policyRuntime";
 import { StackConfigValues } from "../../tools/offline/stackFile";
 import { PROJECT_DIR } from "./stack";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain CommonJS, shared with tools/register.js
+const { compile } = require("../../tools/tsCompile") as { compile(source: string, filename: string): string };
 
 /**
  * Many evaluations of index.ts in one jest process (the corpus, the property test).
@@ -30,11 +32,8 @@ let compiled: ModuleBody | undefined;
 
 function compiledProgram(): ModuleBody {
   if (compiled) return compiled;
-  const options = ts.parseJsonConfigFileContent(ts.readConfigFile(path.join(PROJECT_DIR, "tsconfig.json"), ts.sys.readFile).config, ts.sys, PROJECT_DIR).options;
-  const { outputText } = ts.transpileModule(fs.readFileSync(PROGRAM_PATH, "utf8"), {
-    fileName: PROGRAM_PATH,
-    compilerOptions: { ...options, module: ts.ModuleKind.CommonJS, sourceMap: false, inlineSourceMap: false },
-  });
+  // The tools' cached transpile (tools/tsCompile.js): a warm cache never loads the TypeScript compiler here.
+  const outputText = compile(fs.readFileSync(PROGRAM_PATH, "utf8"), PROGRAM_PATH);
   // The CommonJS wrapper Node itself puts around a module; sourceURL names the file in a crash's stack.
   compiled = new Function("exports", "require", "module", "__filename", "__dirname", `${outputText}\n//# sourceURL=${PROGRAM_PATH}`) as ModuleBody;
   return compiled;
