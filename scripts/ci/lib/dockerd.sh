@@ -48,12 +48,15 @@ run_private_dockerd() {
   done
 }
 
-# stop_private_dockerd: removes every container and stops the daemon started above (for an EXIT trap). Returns once
-# the daemon has exited, so the caller may remove its data root: SIGTERM, and SIGKILL if it is still there after 60 s.
+# stop_private_dockerd: removes every container and network and stops the daemon started above (for an EXIT trap).
+# Networks too: the daemon keeps them in its data root, which the caller deletes, and their bridge devices would stay
+# on the host; after a few runs Docker finds no free address pool for a new network. Returns once the daemon has
+# exited, so the caller may remove its data root: SIGTERM, and SIGKILL if it is still there after 60 s.
 stop_private_dockerd() {
   [ -n "${DOCKERD_PID:-}" ] || return 0
   local deadline
   docker ps -aq | xargs -r docker rm -f >/dev/null 2>&1
+  docker network prune -f >/dev/null 2>&1 || true
   kill "$DOCKERD_PID" 2>/dev/null
   deadline=$(($(date +%s) + 60))
   while kill -0 "$DOCKERD_PID" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
