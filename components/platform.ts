@@ -1,8 +1,8 @@
-import { backupPlatformServices } from "../lib/backup/plan";
+import { backupPlatformServices } from "../lib/platform/backup/containers";
 import { secretConfigValue } from "../lib/config/load";
 import { ResolvedService, StackConfig } from "../lib/config/resolved";
-import { monitoringServices } from "../lib/monitoring/services";
-import { PlatformService } from "../lib/platform";
+import { monitoringServices } from "../lib/platform/monitoring/containers";
+import { PlatformService } from "../lib/platform/definition";
 import { Tailnet } from "./tailnet";
 
 /** secretEnv values named by config keys, read as Pulumi secrets. */

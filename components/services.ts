@@ -1,6 +1,6 @@
 import { StackConfig } from "../lib/config/resolved";
 import { serviceResourceName } from "../lib/naming";
-import { PlatformService, assertUniqueOnEachHost, assertUploadsHaveWritableRoot } from "../lib/platform";
+import { PlatformService, assertUniqueOnEachHost, assertUploadsHaveWritableRoot } from "../lib/platform/definition";
 import { DockerHost } from "./dockerHost";
 import { Service } from "./service";
 

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tailscale from "@pulumi/tailscale";
 import { StackConfig } from "../lib/config/resolved";
-import { PlatformService } from "../lib/platform";
-import { buildPolicyFile, renderPolicyFile } from "../lib/tailscale/acl";
-import { tailscaleSpec } from "../lib/tailscale/container";
+import { PlatformService } from "../lib/platform/definition";
+import { buildPolicyFile, renderPolicyFile } from "../lib/platform/tailscale/acl";
+import { tailscaleSpec } from "../lib/platform/tailscale/container";
 
 /**
  * How to find a mini's own Tailscale node from its `ssh` address: a full MagicDNS name by name, a short one by

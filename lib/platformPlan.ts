@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { backupPlatformServices } from "./backup/plan";
+import { backupPlatformServices } from "./platform/backup/containers";
 import { StackConfig } from "./config/resolved";
-import { monitoringServices } from "./monitoring/services";
-import { PlatformService, assertReferencesReachable } from "./platform";
-import { tailscaleSpec } from "./tailscale/container";
+import { monitoringServices } from "./platform/monitoring/containers";
+import { PlatformService, assertReferencesReachable } from "./platform/definition";
+import { tailscaleSpec } from "./platform/tailscale/container";
 
 /**
  * Every service the stack will run, user and platform alike, from the same pure builders components/platform.ts

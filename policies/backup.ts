@@ -1,5 +1,5 @@
 import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { BACKUP_SERVICE, BACKUP_SOURCE_ROOT } from "../lib/backup/sources";
+import { BACKUP_SERVICE, BACKUP_SOURCE_ROOT } from "../lib/platform/backup/sources";
 import { VolumeLabels } from "../lib/labels";
 import {
   MinidockPolicy, TYPE, containerLabelsOf, defineRule, forType, isUnknown, known, listOf, nameOfUrn, unknownMessage, volumeLabelsOf,

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { buildPolicyFile, renderPolicyFile } from "../lib/tailscale/acl";
+import { buildPolicyFile, renderPolicyFile } from "../lib/platform/tailscale/acl";
 import { loadStack, oneStackTarget, parseCli, relativeToCwd, runMain, validStack } from "./stackRun";
 
 export const USAGE = "npm run tailnet:policy -- [--stack NAME | --config FILE] [--out FILE]   (default stack: mini; --out, because `npm run` prints its own banner on stdout)";

@@ -1,16 +1,16 @@
 import { addressesOverlap, hostAddress, withPort } from "../addresses";
 import { DEFAULTS } from "../defaults";
-import { checkBackupRefs } from "./backup";
+import { checkBackupRefs } from "../platform/backup/config";
 import { describeValue } from "./errors";
 import { HostConfig, colimaSchema } from "./hosts";
-import { checkMonitoring, servablePlatformServices } from "./monitoring";
+import { checkMonitoring, servablePlatformServices } from "../platform/monitoring/config";
 import { checkServiceRefs, placeServices } from "./references";
 import { CheckContext, checkSecretRef } from "./secrets";
 import { ServiceConfig, serviceSchema } from "./services";
 import { RawStackConfig } from "./raw";
 import { ResolvedHost, ResolvedService, StackConfig } from "./resolved";
 import { ConfigError, ParsedStack, parseSections } from "./stack";
-import { checkTailscale } from "./tailscale";
+import { checkTailscale } from "../platform/tailscale/config";
 
 function resolveHost(name: string, h: HostConfig): ResolvedHost {
   const remote = h.ssh !== undefined;

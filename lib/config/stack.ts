@@ -1,15 +1,15 @@
 import { z } from "zod";
 import { DEFAULTS } from "../defaults";
 import { PROJECT } from "../naming";
-import { backupSchema } from "./backup";
+import { backupSchema } from "../platform/backup/config";
 import { ConfigError, describeValue, errorMap, formatIssues } from "./errors";
 import { hostSchema, networkSchema } from "./hosts";
 import { imagesSchema } from "./images";
-import { monitoringSchema } from "./monitoring";
+import { monitoringSchema } from "../platform/monitoring/config";
 import { namedRecord, positiveInt, sizeString } from "./primitives";
 import { RawStackConfig } from "./raw";
 import { serviceSchema } from "./services";
-import { tailscaleSchema } from "./tailscale";
+import { tailscaleSchema } from "../platform/tailscale/config";
 import { didYouMean } from "./unknownKeys";
 
 /**

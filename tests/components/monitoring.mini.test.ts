@@ -1,5 +1,5 @@
 /** Monitoring in the shipped mini stack under mocks (see monitoringStack.ts for what is mocked and why). */
-import { CONFIG_DIR } from "../../lib/monitoring/context";
+import { CONFIG_DIR } from "../../lib/platform/monitoring/context";
 import { T, ofType } from "../support/stack";
 import { describeMonitoringStack } from "./monitoringStack";
 

@@ -1,8 +1,8 @@
 import { Allocation, evaluateBudget, logDiskOf } from "../../lib/budget";
-import { MONITORING_COMPONENTS } from "../../lib/config/monitoring";
+import { MONITORING_COMPONENTS } from "../../lib/platform/monitoring/config";
 import { resolveStackConfig } from "../../lib/config/resolve";
 import { DEFAULTS } from "../../lib/defaults";
-import { CONFIG_DIR, MB } from "../../lib/monitoring/context";
+import { CONFIG_DIR, MB } from "../../lib/platform/monitoring/context";
 import { LABEL } from "../../lib/labels";
 import { Tier, volumeName } from "../../lib/naming";
 import { Evaluation, RecordedResource } from "../../tools/offline/evaluate";

@@ -5,9 +5,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { BACKUP_IMAGE } from "../../lib/backup/plan";
-import { ALERT_NAMES } from "../../lib/monitoring/rules";
-import { WATCHDOG, runbookUrl } from "../../lib/monitoring/context";
+import { BACKUP_IMAGE } from "../../lib/platform/backup/containers";
+import { ALERT_NAMES } from "../../lib/platform/monitoring/alertRules";
+import { WATCHDOG, runbookUrl } from "../../lib/platform/monitoring/context";
 import { backupPolicies } from "../../policies/backup";
 import { anchorsOf } from "../support/markdown";
 

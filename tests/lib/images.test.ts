@@ -1,6 +1,6 @@
-import { BACKUP_IMAGE } from "../../lib/backup/plan";
-import { DEFAULT_IMAGES } from "../../lib/config/monitoring";
-import { TAILSCALE_IMAGE } from "../../lib/config/tailscale";
+import { BACKUP_IMAGE } from "../../lib/platform/backup/containers";
+import { DEFAULT_IMAGES } from "../../lib/platform/monitoring/config";
+import { TAILSCALE_IMAGE } from "../../lib/platform/tailscale/config";
 import { PIN_RULE, isPinned, isPostgres, parseImageRef, pinProblem } from "../../lib/images";
 
 describe("image references", () => {

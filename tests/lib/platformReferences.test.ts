@@ -5,11 +5,11 @@
  * the program deploys). Broken wirings are made by moving one planned service.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { pgDumpServiceName } from "../../lib/backup/plan";
+import { pgDumpServiceName } from "../../lib/platform/backup/containers";
 import { ConfigError } from "../../lib/config/errors";
 import { resolveStackConfig } from "../../lib/config/resolve";
 import { StackConfig } from "../../lib/config/resolved";
-import { PlatformService, assertReferencesReachable } from "../../lib/platform";
+import { PlatformService, assertReferencesReachable } from "../../lib/platform/definition";
 import { plannedServices } from "../../lib/platformPlan";
 import { toRawStackConfig } from "../../tools/offline/stackFile";
 import { baseConfig, toConfigValues } from "../support/configs";

@@ -5,10 +5,10 @@
  */
 import { RecordedResource } from "../../tools/offline/evaluate";
 import { runPolicies } from "../../tools/offline/policyRuntime";
-import { buildPolicyFile, renderPolicyFile } from "../../lib/tailscale/acl";
+import { buildPolicyFile, renderPolicyFile } from "../../lib/platform/tailscale/acl";
 import { allPolicies } from "../../policies/rules";
 import { ACL_TYPE, tailscalePolicies } from "../../policies/tailscale";
-import { model } from "../lib/tailscale/fixtures";
+import { model } from "../lib/platform/tailscale/fixtures";
 
 const NAMES = tailscalePolicies.map((p) => p.name);
 const policies = allPolicies.filter((p) => NAMES.includes(p.name));

@@ -10,15 +10,15 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ALERT_KINDS } from "../../lib/config/monitoring";
+import { ALERT_KINDS } from "../../lib/platform/monitoring/config";
 import { resolveStackConfig } from "../../lib/config/resolve";
-import { alertmanagerConfig } from "../../lib/monitoring/alertmanager";
-import { CONFIG_DIR } from "../../lib/monitoring/context";
-import { dockerStateScript } from "../../lib/monitoring/dockerState";
-import { budgetDashboard, dashboardProvidersFile, datasourcesFile } from "../../lib/monitoring/grafana";
-import { prometheusConfig } from "../../lib/monitoring/prometheus";
-import { rulesFile } from "../../lib/monitoring/rules";
-import { monitoringContext } from "../../lib/monitoring/services";
+import { alertmanagerConfig } from "../../lib/platform/monitoring/alertmanager";
+import { CONFIG_DIR } from "../../lib/platform/monitoring/context";
+import { dockerStateScript } from "../../lib/platform/monitoring/dockerState";
+import { budgetDashboard, dashboardProvidersFile, datasourcesFile } from "../../lib/platform/monitoring/grafana";
+import { prometheusConfig } from "../../lib/platform/monitoring/prometheus";
+import { rulesFile } from "../../lib/platform/monitoring/alertRules";
+import { monitoringContext } from "../../lib/platform/monitoring/containers";
 import { readStackConfigFile, stackFilePath, toRawStackConfig, withPlaceholderSecrets } from "../offline/stackFile";
 import { UsageError, parseToolArgs, runMain } from "../stackRun";
 
