@@ -100,8 +100,8 @@ export function resolveImage(ref: string, images: { registry?: string; replace: 
 /**
  * Images treated as PostgreSQL servers: the last path segment of the repository, any registry. Detection by
  * image keeps the config free of a second switch; a Postgres under another image name is archived as files,
- * which docs/runbook.md (Backups) warns about. Here, under both the config check (lib/config/backup.ts) and the
- * backup feature (lib/backup/sources.ts), so neither imports the other.
+ * which docs/runbook.md (Backups) warns about. Here, under both the config check (lib/platform/backup/config.ts) and the
+ * backup feature (lib/platform/backup/sources.ts), so neither imports the other.
  */
 export const POSTGRES_IMAGES = ["postgres", "postgis", "pgvector", "timescaledb", "timescaledb-ha"] as const;
 

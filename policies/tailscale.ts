@@ -41,7 +41,7 @@ export function policyFileOf(props: Record<string, unknown>, report: ReportViola
 
 /**
  * Where a finding comes from in the user's terms. minidock writes the file from minidock:tailscale
- * (lib/tailscale/acl.ts): grants[i] from tailscale.access[i], groups from tailscale.groups, the host tag's owners from
+ * (lib/platform/tailscale/acl.ts): grants[i] from tailscale.access[i], groups from tailscale.groups, the host tag's owners from
  * tailscale.tagOwners (the admin group by default), ssh rules from tailscale.ssh (reordered, check rules first, so
  * named by group), tests and sshTests from access and ssh. Messages start with that key, then the file's own path;
  * parts minidock never generates (acls, autoApprovers, nodeAttrs) keep the file's path alone.

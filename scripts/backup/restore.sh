@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Restore minidock backups (archives written by offen/docker-volume-backup, see lib/backup/plan.ts).
+# Restore minidock backups (archives written by offen/docker-volume-backup, see lib/platform/backup/containers.ts).
 #
 # An archive holds one folder per covered docker volume: backup/<docker volume name>/... (offen writes the names
 # with a leading "/"; busybox tar strips it). Postgres data is not in it as files: the pg_dump sidecar's dump

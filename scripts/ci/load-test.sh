@@ -10,7 +10,7 @@
 #  3. a leak: one more container with agent-1's envelope allocates past its limit. The kernel OOM-kills it (swap
 #     is off: memory-swap = memory), Docker's restart policy restarts it, its RestartCount climbs. Every other
 #     container is untouched: still running, no restart, no OOM kill, its memory still held
-#  4. docker-state's own inspect template and awk program (lib/monitoring/dockerState.ts) turn the daemon's view into
+#  4. docker-state's own inspect template and awk program (lib/platform/monitoring/dockerState.ts) turn the daemon's view into
 #     metrics; promtool accepts them, and they report the leak's restarts and OOM kill, which the
 #     ContainerRestarting alert reads
 #
@@ -124,7 +124,7 @@ echo "   ok: the other $COUNT containers kept running, with no restart, no OOM k
 
 step "4. docker-state's view of it (its inspect template and awk program), checked by promtool"
 (cd "$ROOT" && node -r ./tools/register.js -e '
-  const m = require("./lib/monitoring/dockerState");
+  const m = require("./lib/platform/monitoring/dockerState");
   require("fs").writeFileSync(process.argv[1], m.INSPECT_FORMAT);
   require("fs").writeFileSync(process.argv[2], m.TO_METRICS_AWK);' "$WORK/format" "$WORK/program.awk")
 mapfile -t ids < <(docker ps -aq --filter label=minidock.project=minidock)

@@ -9,14 +9,14 @@
 #     read-only rootfs, cap-drop ALL + DAC_OVERRIDE only, no-new-privileges, root, its memory limit; source mounted
 #     read-only at /backup/<volume>), and shows that WITHOUT DAC_OVERRIDE the same archive step fails on the
 #     0600 file
-#  5. runs the backup container's real entrypoint (lib/backup/scripts.ts) with a stand-in offen binary and a netcat
+#  5. runs the backup container's real entrypoint (lib/platform/backup/scripts.ts) with a stand-in offen binary and a netcat
 #     "Pushgateway", and checks what it pushes; checks that a new volume mounted at the postgres image's data path
 #     takes that path's owner (why the pg_dump sidecar dumps there), and that elsewhere uid 70 could not write
 #  6. re-packs the archive with offen's member names (a leading "/") and GPG-encrypts it, as offen does
 #  7. restores it with scripts/backup/restore.sh into a SCRATCH volume and compares owners, modes, types, sizes
 #     and md5 checksums of every entry; plus the refusals (wrong passphrase, non-empty target, target in use)
 #  8. Postgres, when Debian's postgresql is installed: runs minidock's own pg_dump sidecar program
-#     (lib/backup/scripts.ts, DUMP_ONCE=1) against a throwaway cluster, archives the dump volume the same way,
+#     (lib/platform/backup/scripts.ts, DUMP_ONCE=1) against a throwaway cluster, archives the dump volume the same way,
 #     restores with `restore.sh postgres --local` into a scratch database and compares table checksums
 #
 # NOT exercised here (no registry): the offen/docker-volume-backup image itself (its scheduler, pruning, S3
@@ -126,7 +126,7 @@ run -v "$SRC:/backup/$SRC:ro" -- 'touch /backup/*/should-fail' 2>/dev/null && fa
 echo "   ok: the source mount refuses writes even to root"
 
 step "the backup container's entrypoint pushes the newest archive's time (stand-in offen binary and Pushgateway)"
-(cd "$ROOT" && npx ts-node -T -e 'process.stdout.write(require("./lib/backup/scripts").BACKUP_ENTRYPOINT_SCRIPT)') > "$WORK/entry.sh"
+(cd "$ROOT" && npx ts-node -T -e 'process.stdout.write(require("./lib/platform/backup/scripts").BACKUP_ENTRYPOINT_SCRIPT)') > "$WORK/entry.sh"
 printf '#!/bin/sh\necho "stand-in for offen: $*"\nexec sleep 300\n' > "$WORK/backup-stub" && chmod 755 "$WORK/backup-stub"
 # The stand-in Pushgateway serves every push (nc -ll: one capture.sh per connection); each request lands in
 # request.txt in one rename, once the client has closed: a reader never sees half of one.
@@ -235,8 +235,8 @@ psql -d "other db" -c "CREATE TABLE t (x int)" -c "INSERT INTO t VALUES (42)"
 SUM="SELECT count(*) || ':' || md5(string_agg(id || body || doc::text, ',' ORDER BY id)) FROM items"
 before=$(psql -d agents -At -c "$SUM")
 
-# The sidecar program, exactly as the container runs it (lib/backup/scripts.ts), once.
-(cd "$ROOT" && npx ts-node -T -e 'process.stdout.write(require("./lib/backup/scripts").PG_DUMP_SCRIPT)') > "$WORK/pgdump.sh"
+# The sidecar program, exactly as the container runs it (lib/platform/backup/scripts.ts), once.
+(cd "$ROOT" && npx ts-node -T -e 'process.stdout.write(require("./lib/platform/backup/scripts").PG_DUMP_SCRIPT)') > "$WORK/pgdump.sh"
 [ -s "$WORK/pgdump.sh" ] || fail "could not render PG_DUMP_SCRIPT"
 runuser -u postgres -- env PATH="$PGBIN:$PATH" DUMP_ONCE=1 DUMP_DIR="$WORK/dumps" PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER=postgres \
   PGDATABASE=postgres DUMP_HOUR=2 DUMP_MINUTE=45 sh "$WORK/pgdump.sh"

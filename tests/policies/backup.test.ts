@@ -21,7 +21,7 @@ function vol(name: string, backup: boolean, reason?: string, host = "mini") {
   return reason === undefined ? v : setLabel(v, LABEL.backupExemptReason, reason);
 }
 
-/** The backup container of a host, archiving `names` the way lib/backup/plan.ts mounts them. */
+/** The backup container of a host, archiving `names` the way lib/platform/backup/containers.ts mounts them. */
 function backupContainer(host: string, names: string[], readOnly = true) {
   const c = container("backup-1", { host, service: "backup", tier: "platform" });
   c.inputs.volumes = names.map((n) => ({ volumeName: UNKNOWN_STRING, containerPath: `/backup/${n}`, readOnly: readOnly || undefined }));

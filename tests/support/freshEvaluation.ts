@@ -21,7 +21,7 @@ const { compile } = require("../../tools/tsCompile") as { compile(source: string
  * `module` object, with a `require` that resolves its imports in the test file's registry: components, lib/ and
  * ONE instance of @pulumi/pulumi and of each provider SDK are shared, only the program's body runs again
  * (about 0.2 s for the mini stack, 8 ms for a one-service stack). Sharing lib/ is sound because no module there
- * keeps state between calls (lib/monitoring/grafana.ts resets its panel counter per dashboard).
+ * keeps state between calls (lib/platform/monitoring/grafana.ts resets its panel counter per dashboard).
  *
  * One evaluation at a time: the Pulumi runtime (mock monitor, config) is process-wide.
  */

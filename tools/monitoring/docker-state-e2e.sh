@@ -36,7 +36,7 @@ for a in sh awk wget date test touch sleep cat nc mv printf; do ln -s busybox "$
 cp "$DOCKER_BIN" "$work/rootfs/usr/local/bin/docker"
 IMG=minidock-e2e/busybox-docker:1
 tar -C "$work/rootfs" -c . | docker import -c 'ENV PATH=/usr/local/bin:/bin' - "$IMG" >/dev/null
-node -r ts-node/register/transpile-only -e 'process.stdout.write(require("./lib/monitoring/dockerState").dockerStateScript(5))' > "$work/docker-state.sh"
+node -r ts-node/register/transpile-only -e 'process.stdout.write(require("./lib/platform/monitoring/dockerState").dockerStateScript(5))' > "$work/docker-state.sh"
 
 docker network create minidock-e2e >/dev/null
 L=(--label minidock.project=minidock --label minidock.host=e2e)

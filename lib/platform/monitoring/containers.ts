@@ -66,7 +66,7 @@ const CADVISOR_SOCKET = "/tmp/minidock-docker.sock";
 
 /**
  * The components that get config files through `uploads` keep a writable root: Docker refuses the provider's
- * upload on a read-only one (lib/platform.ts assertUploadsHaveWritableRoot). Each has an exemption from
+ * upload on a read-only one (lib/platform/definition.ts assertUploadsHaveWritableRoot). Each has an exemption from
  * hardening-read-only-rootfs in policies/<stack>.json.
  */
 const WRITABLE_FOR_UPLOADS = true;

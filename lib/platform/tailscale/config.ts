@@ -5,7 +5,7 @@ import { imageRef } from "../../config/services";
 
 /**
  * Tailscale access model: who may reach which service on the minis, and who may SSH as whom. Off unless a stack
- * turns it on (the local stack never needs it). lib/tailscale/acl.ts turns this into the tailnet policy file;
+ * turns it on (the local stack never needs it). lib/platform/tailscale/acl.ts turns this into the tailnet policy file;
  * components/tailnet.ts applies it and runs one Tailscale container per remote host.
  *
  * The Tailscale provider's credentials are NOT minidock keys: they are the provider's own config

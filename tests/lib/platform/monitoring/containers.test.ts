@@ -1,5 +1,5 @@
 /**
- * The monitoring platform services of a host (lib/monitoring/services.ts). Pure apart from secrets, which a test
+ * The monitoring platform services of a host (lib/platform/monitoring/containers.ts). Pure apart from secrets, which a test
  * function stands in for (the real program reads them with pulumi.Config.requireSecret); Pulumi Outputs are
  * resolved with promiseOf below. No Pulumi engine is needed.
  */
