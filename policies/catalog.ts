@@ -1,6 +1,6 @@
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { MinidockPolicy, RULE_META } from "./common";
-import { allPolicies } from "./rules";
+import { allPolicies } from "./allPolicies";
 
 /**
  * The rule table for docs/policies.md, derived from the policy objects themselves (name, description, level,

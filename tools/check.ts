@@ -125,7 +125,7 @@ export async function main(argv: string[]): Promise<number> {
 
   // Imported lazily, not at the top: the rules and the mirror are only needed once the program evaluated (or
   // did not, for the error document), and they must not load before the program runs under its mocks.
-  const pack = () => import("../policies/rules");
+  const pack = () => import("../policies/allPolicies");
   const base = async () => ({
     stack: target.stack,
     pack: { name: (await pack()).PACK_NAME, version: packVersion() },

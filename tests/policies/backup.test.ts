@@ -6,7 +6,7 @@
  */
 import { LABEL } from "../../lib/labels";
 import { backupPolicies } from "../../policies/backup";
-import { allPolicies } from "../../policies/rules";
+import { allPolicies } from "../../policies/allPolicies";
 import { runPolicies } from "../../tools/offline/policyRuntime";
 import { evaluateShippedStack } from "../support/stack";
 import { UNKNOWN_STRING, check, container, of, provider, setLabel, volume } from "./support";

@@ -1,6 +1,6 @@
 import { RULE_META } from "../../policies/common";
 import { catalogMarkdown, ruleAnchors, ruleCatalog } from "../../policies/catalog";
-import { allPolicies } from "../../policies/rules";
+import { allPolicies } from "../../policies/allPolicies";
 
 /** The rule table docs/policies.md is built from: complete, derived from the policy objects, one row per rule. */
 describe("policies/catalog.ts", () => {

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
-import { allPolicies } from "../../policies/rules";
+import { allPolicies } from "../../policies/allPolicies";
 import { RecordedResource } from "../../tools/offline/evaluate";
 import { resolvePolicyConfig } from "../../tools/offline/policyConfig";
 import { runPolicies } from "../../tools/offline/policyRuntime";

@@ -6,7 +6,7 @@
 import { RecordedResource } from "../../tools/offline/evaluate";
 import { runPolicies } from "../../tools/offline/policyRuntime";
 import { buildPolicyFile, renderPolicyFile } from "../../lib/platform/tailscale/acl";
-import { allPolicies } from "../../policies/rules";
+import { allPolicies } from "../../policies/allPolicies";
 import { ACL_TYPE, tailscalePolicies } from "../../policies/tailscale";
 import { model } from "../lib/platform/tailscale/fixtures";
 

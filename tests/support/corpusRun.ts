@@ -6,7 +6,7 @@
  * mock monitor (engine and providers mocked, see tests/support/stack.ts), then every rule of the pack through
  * the engine mirror with policies/<base>.json plus the entry's policyConfig. docs/policies.md says how to add one.
  */
-import { allPolicies } from "../../policies/rules";
+import { allPolicies } from "../../policies/allPolicies";
 import { Evaluation } from "../../tools/offline/evaluate";
 import { PolicyConfigError, PolicyRunResult, Violation } from "../../tools/offline/policyRuntime";
 import {

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import { createRequire } from "module";
 import * as path from "path";
 import { Resource as SdkResource } from "@pulumi/pulumi";
-import { allPolicies } from "../../policies/rules";
+import { allPolicies } from "../../policies/allPolicies";
 import { Evaluation, ProgramLoader, evaluateProgram } from "../../tools/offline/evaluate";
 import { PolicyRunResult, runPolicies } from "../../tools/offline/policyRuntime";
 import { StackConfigValues } from "../../tools/offline/stackFile";

@@ -5,7 +5,7 @@ import {
 import { UnknownValueError, pulumiTypeOf, unknownCheckingProxy } from "../../policies/common";
 import { EXEMPTION_SINK, EXEMPTION_TODAY, Exemption, ExemptionUse, globToRegExp } from "../../policies/exemptions";
 import { EXPIRY_NOTICE_DAYS, addDays, isExpired, todayUtc } from "../../policies/expiry";
-import { PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "../../policies/rules";
+import { PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "../../policies/allPolicies";
 import { RecordedResource } from "./evaluate";
 import { PolicyConfigError, ResolvedPolicyConfig, resolvePolicyConfig } from "./policyConfig";
 

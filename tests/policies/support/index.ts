@@ -1,6 +1,6 @@
 import { LABEL } from "../../../lib/labels";
 import { MinidockPolicy, TYPE } from "../../../policies/common";
-import { allPolicies } from "../../../policies/rules";
+import { allPolicies } from "../../../policies/allPolicies";
 import { RecordedResource } from "../../../tools/offline/evaluate";
 import { PolicyRunResult, RunOptions, Violation, runPolicies } from "../../../tools/offline/policyRuntime";
 
@@ -9,7 +9,7 @@ import { PolicyRunResult, RunOptions, Violation, runPolicies } from "../../../to
  * offline mirror of the engine (tools/offline/policyRuntime.ts: unknownCheckingProxy, schema defaults,
  * notApplicable, stackTags, level precedence). What is mocked: the Pulumi engine's analyzer host (gRPC) and the
  * resource inputs, which here are literals rather than a program's registrations. What is real: every policy
- * object exactly as policies/rules.ts hands it to the PolicyPack.
+ * object exactly as policies/allPolicies.ts hands it to the PolicyPack.
  */
 
 // The engine's sentinels for values only known after `pulumi up` (@pulumi/policy proxy.js; internal, hence require).

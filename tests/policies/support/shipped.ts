@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { allPolicies } from "../../../policies/rules";
+import { allPolicies } from "../../../policies/allPolicies";
 import { PolicyRunResult, runPolicies } from "../../../tools/offline/policyRuntime";
 import { PROJECT_DIR, evaluateShippedStack } from "../../support/stack";
 
