@@ -1,7 +1,7 @@
 import { EnforcementLevel } from "@pulumi/policy";
 import { backupPolicies } from "./backup";
 import { budgetPolicies } from "./budget";
-import { MinidockPolicy } from "./common";
+import { MinidockPolicy } from "./ruleKit";
 import { envPolicies } from "./env";
 import { withExemptions } from "./exemptions";
 import { hardeningPolicies } from "./hardening";

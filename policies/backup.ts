@@ -3,7 +3,7 @@ import { BACKUP_SERVICE, BACKUP_SOURCE_ROOT } from "../lib/platform/backup/sourc
 import { VolumeLabels } from "../lib/labels";
 import {
   MinidockPolicy, TYPE, containerLabelsOf, defineRule, forType, isUnknown, known, listOf, nameOfUrn, unknownMessage, volumeLabelsOf,
-} from "./common";
+} from "./ruleKit";
 import { EXEMPTION_REASON_MIN } from "./exemptions";
 
 /**

@@ -4,7 +4,7 @@ import {
 } from "../lib/budget";
 import { DEFAULTS } from "../lib/defaults";
 import { ContainerLabels, HOST_BUDGET_LABELS, LABEL, containerAllocation } from "../lib/labels";
-import { MinidockPolicy, TYPE, at, containerLabelsOf, defineRule, forStackType, forType, isUnknown, known, unknownMessage } from "./common";
+import { MinidockPolicy, TYPE, at, containerLabelsOf, defineRule, forStackType, forType, isUnknown, known, unknownMessage } from "./ruleKit";
 
 /**
  * The host budgets, memory and log disk, from what the containers declare. Each container carries its host's

@@ -1,5 +1,5 @@
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { MinidockPolicy, RULE_META } from "./common";
+import { MinidockPolicy, RULE_META } from "./ruleKit";
 import { allPolicies } from "./allPolicies";
 
 /**

@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { envKey } from "../lib/configKeys";
-import { TYPE, at, containerLabelsOf, defineRule, forType, isUnknown, listOf, serviceKeyOf } from "./common";
+import { TYPE, at, containerLabelsOf, defineRule, forType, isUnknown, listOf, serviceKeyOf } from "./ruleKit";
 import { ArgumentFinding, configKeyFor, credentialInValue, isReference, looksSecret, secretsInArgv } from "./secrets";
 
 export { isReference, looksSecret } from "./secrets";

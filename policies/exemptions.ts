@@ -1,6 +1,6 @@
 import { ReportViolation, ResourceValidation, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { MinidockPolicy, UnknownValueError, nameOfUrn, pulumiTypeOf, withPulumiType } from "./common";
+import { MinidockPolicy, UnknownValueError, nameOfUrn, pulumiTypeOf, withPulumiType } from "./ruleKit";
 import { EXPIRY_PATTERN, expiredNote, isExpired, todayUtc } from "./expiry";
 
 /**

@@ -1,6 +1,6 @@
 import { PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { DEFAULTS } from "../lib/defaults";
-import { TYPE, at, defineRule, forType, isUnknown, known, listOf, normalizeCap, unknownMessage } from "./common";
+import { TYPE, at, defineRule, forType, isUnknown, known, listOf, normalizeCap, unknownMessage } from "./ruleKit";
 import { EXEMPTION_REASON_MIN } from "./exemptions";
 
 /**
@@ -8,7 +8,7 @@ import { EXEMPTION_REASON_MIN } from "./exemptions";
  * Anchors: CIS Docker Benchmark 1.6 section 4/5 ids, Checkov (CKV_*), Kubescape (KS C-*), kube-linter, Kubernetes
  * Pod Security Standards. "Unset" is read as the provider/daemon default (restart "no", networkMode "bridge",
  * user = the image's). Mandatory rules report a value they cannot see at preview instead of letting the engine
- * demote them. Every message starts with the user's config key (common.ts `at`).
+ * demote them. Every message starts with the user's config key (ruleKit.ts `at`).
  */
 type Check = (props: Record<string, unknown>, report: ReportViolation, args: ResourceValidationArgs) => void;
 

@@ -2,7 +2,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { serviceConfigKey } from "../lib/configKeys";
 import { DIGEST_PATTERN, parseImageRef, pinProblem } from "../lib/images";
 import { serviceOfImageResource } from "../lib/naming";
-import { TYPE, defineRule, forType, isUnknown, known, unknownMessage } from "./common";
+import { TYPE, defineRule, forType, isUnknown, known, unknownMessage } from "./ruleKit";
 
 /**
  * Where an image comes from, in the user's terms: `services.postgres.image (name)` for a config service's image,

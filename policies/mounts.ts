@@ -1,7 +1,7 @@
 import * as path from "path";
 import { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
 import { volumeAt } from "./backup";
-import { TYPE, UNKNOWN, at, defineRule, isUnknown, known, listOf, unknownMessage, withPulumiType } from "./common";
+import { TYPE, UNKNOWN, at, defineRule, isUnknown, known, listOf, unknownMessage, withPulumiType } from "./ruleKit";
 
 /**
  * What a container can reach on the host (the Colima VM, which mounts the Mac's home at /Users/<you>).

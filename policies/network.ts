@@ -4,7 +4,7 @@ import { DEFAULTS } from "../lib/defaults";
 import { hostOfProviderResource } from "../lib/naming";
 import {
   MinidockPolicy, TYPE, at, containerLabelsOf, defineRule, forStackType, forType, isUnknown, known, listOf, serviceKeyOf, unknownMessage,
-} from "./common";
+} from "./ruleKit";
 
 /**
  * Network exposure: what a container publishes, on which address, and how Pulumi reaches each daemon.

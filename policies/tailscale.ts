@@ -1,6 +1,6 @@
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { ParseError, parse, printParseErrorCode } from "jsonc-parser";
-import { MinidockPolicy, defineRule, forType, isUnknown, known, unknownMessage } from "./common";
+import { MinidockPolicy, defineRule, forType, isUnknown, known, unknownMessage } from "./ruleKit";
 
 /**
  * Rules over the tailnet policy file (`tailscale.Acl`'s `acl` input, HuJSON). The resource owns the WHOLE file, so

@@ -1,4 +1,4 @@
-import { RULE_META } from "../../policies/common";
+import { RULE_META } from "../../policies/ruleKit";
 import { catalogMarkdown, ruleAnchors, ruleCatalog } from "../../policies/catalog";
 import { allPolicies } from "../../policies/allPolicies";
 

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { TYPE } from "../../policies/common";
+import { TYPE } from "../../policies/ruleKit";
 import { Evaluation, RecordedResource, evaluateProgram } from "../../tools/offline/evaluate";
 import {
   StackConfigValues, readStackConfigFile, stackFilePath, withPlaceholderSecrets,

@@ -2,7 +2,7 @@ import {
   EnforcementLevel, PolicyProviderResource, PolicyResource, PolicyResourceOptions, ReportViolation, ResourceValidation, ResourceValidationArgs,
   ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
 } from "@pulumi/policy";
-import { UnknownValueError, pulumiTypeOf, unknownCheckingProxy } from "../../policies/common";
+import { UnknownValueError, pulumiTypeOf, unknownCheckingProxy } from "../../policies/ruleKit";
 import { EXEMPTION_SINK, EXEMPTION_TODAY, Exemption, ExemptionUse, globToRegExp } from "../../policies/exemptions";
 import { EXPIRY_NOTICE_DAYS, addDays, isExpired, todayUtc } from "../../policies/expiry";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "../../policies/allPolicies";

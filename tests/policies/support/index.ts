@@ -1,5 +1,5 @@
 import { LABEL } from "../../../lib/labels";
-import { MinidockPolicy, TYPE } from "../../../policies/common";
+import { MinidockPolicy, TYPE } from "../../../policies/ruleKit";
 import { allPolicies } from "../../../policies/allPolicies";
 import { RecordedResource } from "../../../tools/offline/evaluate";
 import { PolicyRunResult, RunOptions, Violation, runPolicies } from "../../../tools/offline/policyRuntime";

@@ -1,3 +1,10 @@
+/**
+ * The kit every rule module is written with: type tokens and type-filtered validators (forType, forStackType),
+ * reading values that may be unknown at preview (known, UNKNOWN, unknownMessage), reading props (labels, lists,
+ * `at`, the config key a message starts with), and the rule metadata (defineRule, RULE_META: group, anchors) that
+ * policies/catalog.ts turns into the docs table. Rules never import @pulumi/docker: the pack must load without the
+ * docker SDK, and matching on the type token is what the engine does anyway.
+ */
 import * as policyProxy from "@pulumi/policy/proxy";
 import {
   PolicyResource, ReportViolation, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy, StackValidation,
@@ -18,12 +25,7 @@ export const { UnknownValueError, unknownCheckingProxy } = policyProxy as unknow
   unknownCheckingProxy<T>(value: T): T;
 };
 
-/**
- * Shared plumbing for the rule modules: type tokens, type-filtered validators, reading values that may be
- * unknown at preview, and the rule metadata (group, anchors) that policies/catalog.ts turns into the docs table.
- * Rules never import @pulumi/docker: the pack must load without the docker SDK, and matching on the type token
- * is what the engine does anyway.
- */
+/** The docker type tokens (lib/dockerTypes.ts), here so that a rule module needs one import. */
 export { TYPE };
 
 export type MinidockPolicy = ResourceValidationPolicy | StackValidationPolicy;
