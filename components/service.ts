@@ -1,10 +1,9 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedHost, ResolvedService } from "../lib/config/resolved";
-import { Allocation, logOptsOf } from "../lib/budget";
+import { Allocation } from "../lib/budget";
 import { serviceConfigKey } from "../lib/configKeys";
-import { DEFAULTS } from "../lib/defaults";
-import { dockerCpus, goDurationString } from "../lib/providerForm";
+import { containerInputs } from "../lib/containerInputs";
 import {
   containerAllocation, containerLabels, parseContainerLabels, secretEnvLabel, toLabelList, volumeLabels,
 } from "../lib/labels";
@@ -29,51 +28,6 @@ export interface ServiceArgs {
   extraVolumes?: { volumeName: pulumi.Input<string>; path: string; readOnly: boolean }[];
   /** Extra container labels; the minidock.* contract labels (containerLabels) are applied last and always win. */
   labels?: Record<string, string>;
-}
-
-/** Container inputs derived from a spec: pure, so tests and the offline check can read them without a daemon. */
-export function hardeningInputs(spec: ResolvedService) {
-  const u = spec.unsafe;
-  const securityOpts = [...(u.noNewPrivileges ? DEFAULTS.securityOpts : []), ...u.securityOpts];
-  return {
-    memory: spec.memoryMb,
-    // Equal to memory: no swap, so a leak shows up as an OOM kill instead of a slow host.
-    memorySwap: spec.memoryMb,
-    memoryReservation: spec.memoryReservationMb,
-    // In the provider's read-back spelling (lib/providerForm.ts): "2" would read back as "2.0", a replace per up.
-    cpus: dockerCpus(spec.cpus),
-    restart: spec.restart,
-    capabilities: { drops: [...DEFAULTS.capDrop], adds: spec.capAdd.length > 0 ? [...spec.capAdd] : undefined },
-    securityOpts,
-    readOnly: !u.writableRootFs,
-    tmpfs: Object.fromEntries(spec.tmpfs.map((p) => [p, DEFAULTS.tmpfsOptions])),
-    logDriver: spec.logs.driver,
-    // The same mapping the log disk budget counts (lib/budget.ts).
-    logOpts: logOptsOf(spec.logs),
-    healthcheck: spec.healthcheck && {
-      tests: spec.healthcheck.test,
-      // Go's spelling, as the daemon reports them ("60s" reads back as "1m0s"): no perpetual diff.
-      interval: spec.healthcheck.interval && goDurationString(spec.healthcheck.interval),
-      timeout: spec.healthcheck.timeout && goDurationString(spec.healthcheck.timeout),
-      retries: spec.healthcheck.retries,
-      startPeriod: spec.healthcheck.startPeriod && goDurationString(spec.healthcheck.startPeriod),
-    },
-    user: spec.user,
-    privileged: u.privileged || undefined,
-    pidMode: u.pidMode,
-    ipcMode: u.ipcMode,
-    usernsMode: u.usernsMode,
-    cgroupnsMode: u.cgroupnsMode,
-    cgroupParent: u.cgroupParent,
-    devices: u.devices.length > 0 ? u.devices.map((d) => ({ hostPath: d })) : undefined,
-    sysctls: Object.keys(u.sysctls).length > 0 ? u.sysctls : undefined,
-    shmSize: spec.shmSizeMb,
-    stopTimeout: spec.stopGraceSeconds,
-    destroyGraceSeconds: spec.stopGraceSeconds,
-    command: spec.command,
-    entrypoints: spec.entrypoint,
-    workingDir: spec.workingDir,
-  };
 }
 
 /**
@@ -130,7 +84,7 @@ export class Service extends pulumi.ComponentResource {
         ? plainEnv
         : pulumi.secret(pulumi.all(secretEntries.map(([k, v]) => pulumi.output(v).apply((val) => `${k}=${val}`))).apply((s) => [...plainEnv, ...s]));
 
-    const hardening = hardeningInputs(spec);
+    const inputs = containerInputs(spec);
     const hostNetwork = spec.unsafe.networkMode !== undefined;
     const networkRefs = spec.networks.map((n) => args.networks[n]);
 
@@ -167,13 +121,13 @@ export class Service extends pulumi.ComponentResource {
       };
       this.allocations.push(containerAllocation({
         name: containerName(spec.name, replica), labels: parseContainerLabels(toLabelList(labels)),
-        memory: hardening.memory, cpus: hardening.cpus, logDriver: hardening.logDriver, logOpts: hardening.logOpts,
+        memory: inputs.memory, cpus: inputs.cpus, logDriver: inputs.logDriver, logOpts: inputs.logOpts,
       })!);
       this.containers.push(
         new docker.Container(containerResourceName(name, replica), {
           name: containerName(spec.name, replica),
           image: this.image.imageId,
-          ...hardening,
+          ...inputs,
           envs,
           labels: toLabelList(labels),
           // Unset (the provider's "bridge"): the provider creates the container, disconnects it from the default

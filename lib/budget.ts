@@ -276,14 +276,14 @@ export function describeCpu(r: HostReport): string {
   return `host ${r.host}: ${r.cpusDeclared} CPUs declared ${op} ${r.cpus} available`;
 }
 
-/** A resolved log rotation (lib/config/resolve.ts resolveLogs): what components/service.ts turns into logDriver/logOpts. */
+/** A resolved log rotation (lib/config/resolve.ts resolveLogs): what lib/containerInputs.ts turns into logDriver/logOpts. */
 export interface LogRotation {
   driver: string;
   maxSize: string;
   maxFiles: number;
 }
 
-/** The log options Service gives Docker for a resolved rotation (components/service.ts hardeningInputs). */
+/** The log options Service gives Docker for a resolved rotation (lib/containerInputs.ts containerInputs). */
 export function logOptsOf(logs: LogRotation): Record<string, string> | undefined {
   return logs.driver === "none" ? undefined : { "max-size": logs.maxSize, "max-file": String(logs.maxFiles) };
 }

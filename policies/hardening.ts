@@ -120,7 +120,7 @@ function securityOpts(props: Record<string, unknown>, report: ReportViolation): 
 }
 
 /**
- * The config key of securityOpts entry i. components/service.ts puts DEFAULTS.securityOpts first (unless
+ * The config key of securityOpts entry i. lib/containerInputs.ts puts DEFAULTS.securityOpts first (unless
  * unsafe.noNewPrivileges is false) and the user's unsafe.securityOpts after, so the user's index is shifted by
  * that prefix. (A user list that itself starts with the default, under noNewPrivileges: false, is off by one.)
  */

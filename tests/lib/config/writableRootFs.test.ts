@@ -2,10 +2,10 @@
  * The read-only root in the config contract: on by default, turned off only under `unsafe:`, and the old
  * top-level `readOnlyRootFs` key refused with where it moved. Pure: nothing is mocked.
  */
-import { hardeningInputs } from "../../../components/service";
 import { ConfigError } from "../../../lib/config/errors";
 import { resolveStackConfig } from "../../../lib/config/resolve";
 import { StackConfig } from "../../../lib/config/resolved";
+import { containerInputs } from "../../../lib/containerInputs";
 import { toRawStackConfig } from "../../../tools/offline/stackFile";
 import { baseConfig, toConfigValues } from "../../support/configs";
 
@@ -27,13 +27,13 @@ const agent = (r: StackConfig | undefined) => r!.services.find((s) => s.name ===
 test("unset: the root is read-only", () => {
   const { resolved } = outcome(() => undefined);
   expect(agent(resolved).unsafe.writableRootFs).toBe(false);
-  expect(hardeningInputs(agent(resolved)).readOnly).toBe(true);
+  expect(containerInputs(agent(resolved)).readOnly).toBe(true);
 });
 
 test("unsafe.writableRootFs: true turns it off, and nothing else", () => {
   const { resolved, problems } = outcome((s) => (s.services.agent.unsafe = { writableRootFs: true }));
   expect(problems).toEqual([]);
-  expect(hardeningInputs(agent(resolved)).readOnly).toBe(false);
+  expect(containerInputs(agent(resolved)).readOnly).toBe(false);
 });
 
 test.each([[false], [true]])("the old top-level readOnlyRootFs: %s fails with its key path and where it moved", (value) => {

@@ -1,14 +1,14 @@
-import { hardeningInputs } from "../../components/service";
+import { containerInputs } from "../../lib/containerInputs";
 import { resolveStackConfig } from "../../lib/config/resolve";
 import { toRawStackConfig } from "../../tools/offline/stackFile";
 import { baseConfig, toConfigValues } from "../support/configs";
 
-/** hardeningInputs is the pure part of the Service component: config in, container inputs out. */
+/** containerInputs is the pure part of every container Service creates: config in, container inputs out. */
 function agentWith(change: Record<string, unknown>) {
   const s = baseConfig();
   Object.assign(s.services.agent, change);
   const cfg = resolveStackConfig("t", toRawStackConfig(toConfigValues(s)));
-  return hardeningInputs(cfg.services.find((x) => x.name === "agent")!);
+  return containerInputs(cfg.services.find((x) => x.name === "agent")!);
 }
 
 describe("secure defaults, loosened only explicitly and one at a time", () => {
@@ -64,6 +64,6 @@ describe("a service without a healthcheck", () => {
     const s = baseConfig();
     delete s.services.agent.healthcheck;
     const cfg = resolveStackConfig("t", toRawStackConfig(toConfigValues(s)));
-    expect(hardeningInputs(cfg.services.find((x) => x.name === "agent")!).healthcheck).toBeUndefined();
+    expect(containerInputs(cfg.services.find((x) => x.name === "agent")!).healthcheck).toBeUndefined();
   });
 });
