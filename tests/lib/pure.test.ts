@@ -2,14 +2,16 @@ import { execFileSync } from "child_process";
 import * as path from "path";
 
 /**
- * The pure layer (config contract, budget, names, images, addresses, ACL and monitoring generators) and the pack's
- * rules load no Pulumi SDK: they are what the pack, the tools and the tests share, and loading @pulumi/pulumi
- * costs each of them about half a second. Checked in a fresh node process, where require.cache shows exactly what a module pulls in.
+ * The pure layer (config contract, budget, names, images, addresses, container inputs, ACL and monitoring
+ * generators) and the pack's rules load no Pulumi SDK: they are what the pack, the tools and the tests share, and
+ * loading @pulumi/pulumi costs each of them about half a second. Checked in a fresh node process, where
+ * require.cache shows exactly what a module pulls in.
  */
 const ROOT = path.resolve(__dirname, "../..");
 const PURE = [
   "lib/config/resolve", "lib/config/errors", "lib/budget", "lib/naming", "lib/labels", "lib/dockerTypes", "lib/configKeys", "lib/images", "lib/addresses",
   "lib/platform/tailscale/acl", "lib/platform/monitoring/prometheus", "lib/platform/monitoring/alertRules", "lib/defaults",
+  "lib/containerInputs",
   // The rules too: they need only @pulumi/policy's proxy.js, not the SDK behind its index (policies/ruleKit.ts).
   "policies/allPolicies",
 ];
