@@ -4,17 +4,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ColimaHost } from "./components/colimaHost";
 import { DockerHost } from "./components/dockerHost";
-import { configSecrets, platformServices } from "./components/platform";
-import { deployServices } from "./components/services";
+import { Service } from "./components/service";
+import { Tailnet } from "./components/tailnet";
 import { evaluateBudget } from "./lib/budget";
-import { loadStackConfig, secretConfigValue } from "./lib/config/load";
-import { resolveImage } from "./lib/images";
-import { assertPlannedReferencesReachable } from "./lib/platformPlan";
+import { secretConfigValue } from "./lib/config/load";
+import { serviceResourceName } from "./lib/naming";
+import { assertPlanDeployable, inCreationOrder, networksOn, plannedServices } from "./lib/platform/plan";
+import { loadStackConfig } from "./lib/stackConfig";
 
 // 1. Validate the stack config. A bad value fails here, with every problem listed, before any resource exists.
 //    So does a service, or a file minidock generates, that names a service it cannot reach.
 const config = loadStackConfig();
-assertPlannedReferencesReachable(config);
+assertPlanDeployable(config);
 
 // 2. Each host: on a mini, Colima provisioned over SSH first; then its Docker daemon (over SSH for a mini, the
 //    local socket for the local stack) and networks, which wait for Colima, and so does everything on them.
@@ -27,18 +28,33 @@ const dockerHosts = Object.fromEntries(
         privateKey: host.colima?.sshPrivateKeySecret ? secretConfigValue(host.colima.sshPrivateKeySecret) : undefined,
       })
       : undefined;
-    return [host.name, new DockerHost(host.name, { host, stack: config.stack, networks: config.networks, dependsOn: colima && [colima] })];
+    const networks = networksOn(config, host);
+    return [host.name, new DockerHost(host.name, { host, stack: config.stack, networks, dependsOn: colima && [colima] })];
   }),
 );
 
-// 3. Platform services per host: backups, tailnet access and monitoring.
-const platform = platformServices(config);
+// 3. The tailnet: its policy file, and one auth key per mini for that mini's Tailscale container.
+const tailnet = config.tailscale.enabled ? new Tailnet("tailnet", { config }) : undefined;
 
-// 4. Every service, user and platform alike, through the same hardened Service component, each pulling its image
-//    from where minidock:images says (a mirror, a private registry, or images built on the host itself).
-const userServices = config.services.map((spec) => ({ spec, secretEnv: configSecrets(spec) }));
-const all = [...userServices, ...platform].map((p) => ({ ...p, spec: { ...p.spec, image: resolveImage(p.spec.image, config.images) } }));
-const servicesByHost = deployServices(config, dockerHosts, all);
+// 4. Every service, user and platform alike (lib/platform/catalog.ts lists minidock's own: backups, tailnet access,
+//    monitoring), through the same hardened Service component on its host's daemon, each pulling its image from
+//    where minidock:images says. One that mounts other services' volumes (the backup) comes last and mounts their
+//    Volume outputs, so it waits for them.
+const all = plannedServices(config, { secret: secretConfigValue, tailnetAuthKey: (host) => tailnet!.authKeys[host].key });
+const servicesByHost: Record<string, Record<string, Service>> = {};
+for (const { spec, extraVolumes, ...rest } of inCreationOrder(all)) {
+  const onHost = (servicesByHost[spec.host] ??= {});
+  const volumeOnHost = (name: string) => Object.values(onHost).map((s) => s.volumesByName[name]).find((v) => v !== undefined)!.name;
+  onHost[spec.name] = new Service(serviceResourceName(spec.name, spec.host, spec.tier), {
+    ...rest,
+    spec,
+    host: config.hosts.find((h) => h.name === spec.host)!,
+    stack: config.stack,
+    provider: dockerHosts[spec.host].provider,
+    networks: dockerHosts[spec.host].networks,
+    extraVolumes: extraVolumes?.map((x) => ({ ...x, volumeName: volumeOnHost(x.volumeName) })),
+  });
+}
 
 // 5. Outputs: per host, what runs there and what it declares against the host's memory and log disk budgets
 //    (the log share at its default: the pack's maxLogDiskPercent is policy config, which the program cannot read).

@@ -1,19 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tailscale from "@pulumi/tailscale";
 import { StackConfig } from "../lib/config/resolved";
-import { PlatformService } from "../lib/platform/definition";
 import { buildPolicyFile, renderPolicyFile } from "../lib/platform/tailscale/acl";
-import { tailscaleSpec } from "../lib/platform/tailscale/container";
-
-/**
- * How to find a mini's own Tailscale node from its `ssh` address: a full MagicDNS name by name, a short one by
- * hostname. An IP address names no device: such a host is tagged by hand (docs/setup.md).
- */
-export function deviceLookup(ssh: string): { name: string } | { hostname: string } | undefined {
-  const address = ssh.slice(ssh.indexOf("@") + 1);
-  if (/^[\d.]+$/.test(address) || address.includes(":")) return undefined;
-  return address.includes(".") ? { name: address } : { hostname: address };
-}
+import { deviceLookup } from "../lib/platform/tailscale/device";
 
 export interface TailnetArgs {
   /** The resolved stack config; its `tailscale` section must be enabled. */
@@ -23,17 +12,15 @@ export interface TailnetArgs {
 }
 
 /**
- * The tailnet side of the stack: the policy file (who reaches what, generated with its own tests), one
- * pre-authorized, tagged auth key per remote host, and that host's Tailscale container as a platform service
- * spec. The containers themselves are created by index.ts through the same Service component as everything else.
+ * The tailnet side of the stack: the policy file (who reaches what, generated with its own tests) and one
+ * pre-authorized, tagged auth key per remote host. Each host's Tailscale container is a platform service
+ * (lib/platform/tailscale/), deployed through the same Service component as everything else with its host's key.
  */
 export class Tailnet extends pulumi.ComponentResource {
   public readonly acl: tailscale.Acl;
   public readonly authKeys: Record<string, tailscale.TailnetKey>;
   /** Per remote host reached by a MagicDNS name: hostTag on the mini's own node (tailscale.tagHosts). */
   public readonly deviceTags: Record<string, tailscale.DeviceTags>;
-  /** Per remote host: the Tailscale container, for index.ts to push into the platform services. */
-  public readonly platformServices: PlatformService[];
   /** The rendered policy file (HuJSON), as applied. */
   public readonly policyFile: string;
 
@@ -66,7 +53,6 @@ export class Tailnet extends pulumi.ComponentResource {
     }
 
     this.authKeys = {};
-    this.platformServices = [];
     for (const host of args.config.hosts.filter((h) => h.remote)) {
       // Single-use (one key per node), never re-created: the node's state volume keeps it joined, and a new key
       // would only replace the container. The tag must be in tagOwners first, hence the dependency on the ACL.
@@ -81,7 +67,6 @@ export class Tailnet extends pulumi.ComponentResource {
         recreateIfInvalid: "never",
       }, { ...child, dependsOn: [this.acl], additionalSecretOutputs: ["key"] });
       this.authKeys[host.name] = key;
-      this.platformServices.push({ spec: tailscaleSpec(args.config, host), secretEnv: { TS_AUTHKEY: key.key } });
     }
 
     this.registerOutputs({ acl: this.acl.id, hosts: Object.keys(this.authKeys) });

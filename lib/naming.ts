@@ -57,6 +57,15 @@ export function volumeName(service: string, volume: string, replica?: number): s
   return replica === undefined ? `${PROJECT}-${service}-${volume}` : `${PROJECT}-${service}-${replica}-${volume}`;
 }
 
+/** Docker volume names of one service volume: one if shared or the service has one replica, else one per replica. */
+export function dockerVolumeNames(
+  spec: { name: string; replicas: number },
+  v: { name: string; shared: boolean },
+): { name: string; replica?: number }[] {
+  if (v.shared || spec.replicas === 1) return [{ name: volumeName(spec.name, v.name) }];
+  return Array.from({ length: spec.replicas }, (_, i) => ({ name: volumeName(spec.name, v.name, i + 1), replica: i + 1 }));
+}
+
 export function networkName(network: string): string {
   return `${PROJECT}-${network}`;
 }

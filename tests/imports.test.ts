@@ -6,7 +6,7 @@ import * as path from "path";
  * tests/support/importGraph.js). Config sits underneath, the features on top of it, and nothing under lib/
  * reaches up into the components, the pack or the tools.
  */
-const FEATURES = ["lib/backup/", "lib/monitoring/", "lib/tailscale/", "components/", "policies/", "tools/"];
+const FEATURES = ["lib/platform/", "lib/stackConfig.ts", "components/", "policies/", "tools/"];
 const ABOVE_LIB = ["components/", "policies/", "tools/"];
 
 const { graph, cycles, skipped } = JSON.parse(
@@ -44,6 +44,23 @@ test("lib/config reaches no feature module, not even through another lib module"
     .filter(under(["lib/config/"]))
     .flatMap((f) => [...reachable(f)].filter(under(FEATURES)).map((to) => `${f} -> ${to}`));
   expect(violations).toEqual([]);
+});
+
+test("platform services reach each other only through their own modules, never through the list", () => {
+  // catalog.ts imports every platform service; one that imported it back would make the list a cycle.
+  const violations = Object.keys(graph)
+    .filter((f) => /^lib\/platform\/[^/]+\//.test(f))
+    .filter((f) => reachable(f).has("lib/platform/catalog.ts"))
+    .map((f) => `${f} -> lib/platform/catalog.ts`);
+  expect(violations).toEqual([]);
+});
+
+test("components/ holds only ComponentResources: every file there defines a class extending one", () => {
+  const fs = jest.requireActual<typeof import("fs")>("fs");
+  const files = Object.keys(graph).filter(under(["components/"]));
+  expect(files.length).toBeGreaterThan(3);
+  const plain = files.filter((f) => !/extends pulumi\.ComponentResource/.test(fs.readFileSync(path.join(__dirname, "..", f), "utf8")));
+  expect(plain).toEqual([]);
 });
 
 test("lib/ imports nothing from components/, policies/ or tools/", () => {

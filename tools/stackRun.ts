@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { ConfigError } from "../lib/config/errors";
-import { resolveStackConfig } from "../lib/config/resolve";
+import { resolveStackConfig } from "../lib/stackConfig";
 import { StackConfig } from "../lib/config/resolved";
 import { Evaluation, RecordedResource, evaluateProgram } from "./offline/evaluate";
 import {

@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../naming";
 import { RawStackConfig } from "./raw";
-import { resolveStackConfig } from "./resolve";
-import { StackConfig } from "./resolved";
 
 /**
  * `isConfigSecret` is marked internal in the SDK's typings but is how the runtime itself answers "was this key
@@ -22,11 +20,6 @@ export function readRawConfig(): RawStackConfig {
     if (isConfigSecret(fullKey)) secretKeys.add(key);
   }
   return { values, secretKeys };
-}
-
-/** The program's first step: validate everything, throw one ConfigError, register nothing on failure. */
-export function loadStackConfig(): StackConfig {
-  return resolveStackConfig(pulumi.getStack(), readRawConfig());
 }
 
 /** Secret config values for secretEnv, read as Pulumi secrets so they stay secret in state and outputs. */

@@ -1,16 +1,13 @@
 import { addressesOverlap, hostAddress, withPort } from "../addresses";
 import { DEFAULTS } from "../defaults";
-import { checkBackupRefs } from "../platform/backup/config";
 import { describeValue } from "./errors";
 import { HostConfig, colimaSchema } from "./hosts";
-import { checkMonitoring, servablePlatformServices } from "../platform/monitoring/config";
 import { checkServiceRefs, placeServices } from "./references";
 import { CheckContext, checkSecretRef } from "./secrets";
 import { ServiceConfig, serviceSchema } from "./services";
 import { RawStackConfig } from "./raw";
 import { ResolvedHost, ResolvedService, StackConfig } from "./resolved";
-import { ConfigError, ParsedStack, parseSections } from "./stack";
-import { checkTailscale } from "../platform/tailscale/config";
+import { ConfigError, ParsedStack, PlatformCheckContext, PlatformSection, parseSections } from "./stack";
 
 function resolveHost(name: string, h: HostConfig): ResolvedHost {
   const remote = h.ssh !== undefined;
@@ -121,30 +118,25 @@ function crossCheck(parsed: CrossCheckView, ctx: CheckContext): void {
 }
 
 /**
- * Raw config → typed, cross-checked stack config, or one ConfigError listing every problem.
- * Pure: the Pulumi runtime is read by load.ts, so this is tested directly.
+ * Raw config → typed, cross-checked stack config, or one ConfigError listing every problem. `platforms` are the
+ * platform services' sections (lib/platform/catalog.ts; lib/stackConfig.ts passes them): each is parsed with its
+ * schema and cross-checked with its own check. Pure: the Pulumi runtime is read by load.ts, so this is tested directly.
  */
-export function resolveStackConfig(stack: string, raw: RawStackConfig): StackConfig {
-  const { parsed, problems, input } = parseSections(raw);
+export function resolveStackConfigWith(stack: string, raw: RawStackConfig, platforms: readonly PlatformSection[]): StackConfig {
+  const { parsed, problems, input } = parseSections(raw, platforms);
   const ctx: CheckContext = { raw, problems, missingSecrets: new Set() };
   if (!parsed) {
     crossCheck(partialView(input), ctx);
     throw new ConfigError(problems, [...ctx.missingSecrets]);
   }
   crossCheck(parsed, ctx);
-  // Each platform section checks its own references here (secrets, hosts, services it names).
-  checkMonitoring(parsed.monitoring, parsed.networks, parsed.services, ctx);
-  checkBackupRefs(parsed.backup, parsed.services, ctx);
   for (const [name, h] of Object.entries(parsed.hosts)) {
     if (h.colima?.sshPrivateKeySecret) checkSecretRef(ctx, `hosts.${name}.colima.sshPrivateKeySecret`, h.colima.sshPrivateKeySecret);
   }
-  checkTailscale({
-    tailscale: parsed.tailscale,
-    hosts: parsed.hosts,
-    serviceHosts: Object.fromEntries(Object.entries(parsed.services).map(([n, svc]) => [n, svc.host ?? Object.keys(parsed.hosts)[0]])),
-    platformServices: servablePlatformServices(parsed.monitoring, parsed.networks),
-    networks: parsed.networks,
-  }, problems);
+  // Each platform service checks its own references (secrets, hosts, services it names), in the list's order.
+  const sectionOf = (p: PlatformSection) => (parsed as unknown as Record<string, unknown>)[p.key];
+  const platformCtx: PlatformCheckContext = { ...ctx, servable: platforms.flatMap((p) => p.servable?.(sectionOf(p), parsed) ?? []) };
+  for (const p of platforms) p.check?.(sectionOf(p), parsed, platformCtx);
   if (problems.length > 0) throw new ConfigError(problems, [...ctx.missingSecrets]);
 
   const hostNames = Object.keys(parsed.hosts);

@@ -1,9 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/errors";
+import { NetworkConfig } from "../config/hosts";
 import { PlacedService, ReferenceSource, checkServiceRefs, serviceSources } from "../config/references";
 import { resolveLogs } from "../config/resolve";
-import { ResolvedService, StackConfig } from "../config/resolved";
+import { ResolvedHost, ResolvedService, StackConfig } from "../config/resolved";
 import { serviceSchema } from "../config/services";
+import { PlatformSection, ServableService } from "../config/stack";
 import { Tier } from "../naming";
 
 /** An existing docker volume (created by another Service) mounted by name, e.g. into the backup container. */
@@ -24,10 +26,73 @@ export interface PlatformService {
   uploads?: { file: string; content: pulumi.Input<string>; executable?: boolean }[];
   /** Values for spec.secretEnv that come from resources (e.g. a Tailscale auth key), not from config. */
   secretEnv?: Record<string, pulumi.Input<string>>;
-  /** Volumes of other services to mount; index.ts creates this service after them and waits for them. */
+  /** Volumes of other services to mount; the program creates this service after them and waits for them. */
   extraVolumes?: ExtraVolume[];
   /** Extra container labels (the minidock.* contract labels always win). */
   labels?: Record<string, string>;
+}
+
+/** Reads a secret config key as a Pulumi secret, so it stays secret in state. */
+export type SecretValue = (key: string) => pulumi.Input<string>;
+
+/** Values the program hands every platform service: they come from the Pulumi runtime or from resources. */
+export interface PlatformInputs {
+  /** A secret config key's value (lib/config/load.ts secretConfigValue; the early wiring check passes a placeholder). */
+  secret: SecretValue;
+  /** The auth key the Tailnet component created for a remote host. */
+  tailnetAuthKey(host: string): pulumi.Input<string>;
+}
+
+/**
+ * How containers on a host reach its Docker API: the daemon's socket, mounted (whoever can use it is root on the
+ * host), or a filtering proxy that is a platform service itself, reached over a Docker network.
+ */
+export type DockerApiAccess =
+  | { kind: "socket"; hostPath: string }
+  | { kind: "proxy"; url: string; service: string; network: string };
+
+/** What a platform service is given to plan its containers on one host. */
+export interface HostPlan {
+  config: StackConfig;
+  host: ResolvedHost;
+  inputs: PlatformInputs;
+  /** The Docker API for services that declare `usesDockerApi`. */
+  dockerApi: DockerApiAccess;
+  /** Whether some service on this host declares `usesDockerApi` (a proxy runs only then). */
+  dockerApiWanted: boolean;
+  /** Every service the tailnet may serve, from every platform service's `servable`. */
+  servable: ServableService[];
+  /**
+   * Only for a definition with `needsOtherServices`: every other platform service planned on this host (the user's
+   * are in config.services). Empty otherwise.
+   */
+  others: PlatformService[];
+}
+
+/**
+ * A platform service: one folder under lib/platform/ and one entry in lib/platform/catalog.ts. Its section of the
+ * config contract (key, schema, cross-checks) and, from the validated config, the containers it runs on each host,
+ * as specs for the same Service component the user's services use. docs/architecture.md#adding-a-platform-service.
+ */
+export interface PlatformServiceDefinition<C = unknown> extends PlatformSection<C> {
+  /** Its containers on one host, with their uploads and secrets; [] where it does not run. Pure. */
+  services(plan: HostPlan): PlatformService[];
+  /**
+   * Declared input: it needs the specs of every other service on its host, so it is planned after all of them
+   * (monitoring: ServiceDown watches every service), whatever its place in the list.
+   */
+  needsOtherServices?: boolean;
+  /** Declared input: whether its containers on this host talk to the Docker API (they get HostPlan.dockerApi). */
+  usesDockerApi?(config: StackConfig, host: ResolvedHost): boolean;
+  /** Docker networks of its own on this host, beside the config's (`minidock:networks`); the host's DockerHost creates them. */
+  networks?(plan: HostPlan): Record<string, NetworkConfig>;
+  /** It offers the Docker API to the others on this host, through a filtering proxy, instead of the raw socket. */
+  providesDockerApi?(config: StackConfig, host: ResolvedHost): Extract<DockerApiAccess, { kind: "proxy" }> | undefined;
+}
+
+/** A spec's secretEnv (env name → secret config key) read through `secret`, for the Service component. */
+export function configSecrets(spec: ResolvedService, secret: SecretValue): Record<string, pulumi.Input<string>> {
+  return Object.fromEntries(Object.entries(spec.secretEnv).map(([env, key]) => [env, secret(key)]));
 }
 
 /**

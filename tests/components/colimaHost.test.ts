@@ -1,6 +1,6 @@
 import { Evaluation, RecordedResource } from "../../tools/offline/evaluate";
 import { colimaEnv, colimaMemoryGiB, parseSshTarget, remoteCommand, shellQuote } from "../../lib/colima";
-import { resolveStackConfig } from "../../lib/config/resolve";
+import { resolveStackConfig } from "../../lib/stackConfig";
 import { toRawStackConfig } from "../../tools/offline/stackFile";
 import { ofType, shippedStackConfig } from "../support/stack";
 import { evaluateFresh } from "../support/freshEvaluation";

@@ -1,6 +1,6 @@
 import { Allocation, evaluateBudget, logDiskOf } from "../../lib/budget";
 import { MONITORING_COMPONENTS } from "../../lib/platform/monitoring/config";
-import { resolveStackConfig } from "../../lib/config/resolve";
+import { resolveStackConfig } from "../../lib/stackConfig";
 import { DEFAULTS } from "../../lib/defaults";
 import { CONFIG_DIR, MB } from "../../lib/platform/monitoring/context";
 import { LABEL } from "../../lib/labels";

@@ -1,24 +1,24 @@
 /**
  * minidock's own services name each other in env, arguments and generated files (scrape targets, datasources, the
  * Pushgateway URL, the pg_dump host, the tailnet's serve config). assertReferencesReachable checks those names
- * before any resource is registered, over the plan of lib/platformPlan.ts (pure; the last test holds it to what
+ * before any resource is registered, over the plan of lib/platform/plan.ts (pure; the last test holds it to what
  * the program deploys). Broken wirings are made by moving one planned service.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { pgDumpServiceName } from "../../lib/platform/backup/containers";
 import { ConfigError } from "../../lib/config/errors";
-import { resolveStackConfig } from "../../lib/config/resolve";
+import { resolveStackConfig } from "../../lib/stackConfig";
 import { StackConfig } from "../../lib/config/resolved";
 import { PlatformService, assertReferencesReachable } from "../../lib/platform/definition";
-import { plannedServices } from "../../lib/platformPlan";
+import { plannedServices } from "../../lib/platform/plan";
 import { toRawStackConfig } from "../../tools/offline/stackFile";
 import { baseConfig, toConfigValues } from "../support/configs";
 import { evaluateFresh } from "../support/freshEvaluation";
 import { T, ofType, shippedStackConfig } from "../support/stack";
 import { containerResourceName, serviceResourceName } from "../../lib/naming";
 
-/** Every service of a stack, as the program plans them before registering anything. */
-const servicesOf = plannedServices;
+/** Every service of a stack, as the program plans them before registering anything (no secret is read). */
+const servicesOf = (config: StackConfig) => plannedServices(config, { secret: () => pulumi.secret(""), tailnetAuthKey: () => pulumi.secret("") });
 
 function problemsOf(services: PlatformService[]): string[] {
   try {
@@ -123,7 +123,7 @@ describe("the plan is what the program deploys", () => {
   test.each(["mini", "local"])("%s: the same services, env and generated files", async (stack) => {
     const ev = await evaluateFresh(stack, shippedStackConfig(stack));
     expect(ev.error).toBeUndefined();
-    const planned = plannedServices(resolveStackConfig(stack, toRawStackConfig(shippedStackConfig(stack))));
+    const planned = servicesOf(resolveStackConfig(stack, toRawStackConfig(shippedStackConfig(stack))));
     const deployed = ofType(ev, T.service).map((r) => r.name).sort();
     expect(planned.map((p) => serviceResourceName(p.spec.name, p.spec.host, p.spec.tier)).sort()).toEqual(deployed);
     for (const p of planned) {

@@ -11,7 +11,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ALERT_KINDS } from "../../lib/platform/monitoring/config";
-import { resolveStackConfig } from "../../lib/config/resolve";
+import { resolveStackConfig } from "../../lib/stackConfig";
 import { alertmanagerConfig } from "../../lib/platform/monitoring/alertmanager";
 import { CONFIG_DIR } from "../../lib/platform/monitoring/context";
 import { dockerStateScript } from "../../lib/platform/monitoring/dockerState";

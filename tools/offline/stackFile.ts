@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ConfigError } from "../../lib/config/errors";
-import { resolveStackConfig } from "../../lib/config/resolve";
+import { resolveStackConfig } from "../../lib/stackConfig";
 import { RawStackConfig } from "../../lib/config/raw";
 import { PROJECT } from "../../lib/naming";
 

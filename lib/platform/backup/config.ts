@@ -110,3 +110,10 @@ export function checkBackupRefs(
   }
   if (backup.notifications) checkSecretRef(ctx, "backup.notifications.urlsSecret", backup.notifications.urlsSecret);
 }
+
+// This section's place in the typed stack config (lib/config/stack.ts PlatformSections).
+declare module "../../config/stack" {
+  interface PlatformSections {
+    backup: BackupConfig;
+  }
+}

@@ -4,7 +4,7 @@ import { ResolvedHost, ResolvedService, StackConfig } from "../../config/resolve
 import { backupDumpOfLabel } from "../../labels";
 import { volumeName } from "../../naming";
 import { serviceUrl } from "../monitoring/context";
-import { ExtraVolume, PlatformService, platformServiceSpec } from "../definition";
+import { ExtraVolume, PlatformService, SecretValue, configSecrets, platformServiceSpec } from "../definition";
 import { BACKUP_ENTRYPOINT_SCRIPT, PARTIAL_SUFFIX, PG_DUMP_HEALTHCHECK, PG_DUMP_SCRIPT } from "./scripts";
 import { BACKUP_SERVICE, BACKUP_SOURCE_ROOT, coveredVolumes, postgresToDump } from "./sources";
 
@@ -135,11 +135,9 @@ export function pgDumpService(config: StackConfig, db: ResolvedService): Platfor
   return { spec, labels: backupDumpOfLabel(pgdata) };
 }
 
-/** Every backup platform service of the stack, per host; none when backups are off. */
-export function backupPlatformServices(config: StackConfig): PlatformService[] {
+/** The backup platform services of one host, with their secrets; none when backups are off. */
+export function backupServicesOn(config: StackConfig, host: ResolvedHost, secret: SecretValue): PlatformService[] {
   if (!config.backup.enabled) return [];
-  return config.hosts.flatMap((host) => [
-    ...postgresToDump(config.services, host.name).map((db) => pgDumpService(config, db)),
-    backupService(config, host),
-  ]);
+  const services = [...postgresToDump(config.services, host.name).map((db) => pgDumpService(config, db)), backupService(config, host)];
+  return services.map((p) => ({ ...p, secretEnv: configSecrets(p.spec, secret) }));
 }

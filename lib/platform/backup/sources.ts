@@ -1,6 +1,6 @@
 import { ResolvedService } from "../../config/resolved";
 import { isPostgres } from "../../images";
-import { volumeName } from "../../naming";
+import { dockerVolumeNames } from "../../naming";
 
 /**
  * What the backup service of a host has to cover, worked out from the config alone (pure): every docker volume
@@ -29,12 +29,6 @@ export interface CoveredVolume {
   volume: string;
   replica?: number;
   coverage: "archive" | "pg_dump";
-}
-
-/** Docker volume names of one config volume: one shared, or one per replica (volumeName's rule). */
-export function dockerVolumeNames(spec: Pick<ResolvedService, "name" | "replicas">, v: ResolvedService["volumes"][number]): { name: string; replica?: number }[] {
-  if (v.shared || spec.replicas === 1) return [{ name: volumeName(spec.name, v.name) }];
-  return Array.from({ length: spec.replicas }, (_, i) => ({ name: volumeName(spec.name, v.name, i + 1), replica: i + 1 }));
 }
 
 /** Every `backup: true` volume of the services on `host`, in config order. */

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { describeValue } from "../../config/errors";
-import { PORTS } from "../../ports";
 import { NetworkConfig } from "../../config/hosts";
 import { port, positiveInt, resourceName } from "../../config/primitives";
 import { CheckContext, checkSecretRef } from "../../config/secrets";
@@ -179,20 +178,7 @@ export function monitoringNetwork(m: Pick<MonitoringConfig, "network">, networks
   return m.network ?? Object.entries(networks).find(([, n]) => !n.internal)?.[0];
 }
 
-/**
- * minidock's own services that `tailscale.serve` may name: Grafana, the one meant for people. It runs on every
- * host, on the monitoring network, listening on its own port inside the container.
- */
-export function servablePlatformServices(
-  m: MonitoringConfig,
-  networks: Record<string, NetworkConfig>,
-): { name: string; port: number; network: string }[] {
-  const network = monitoringNetwork(m, networks);
-  if (!m.enabled || !m.grafana.enabled || network === undefined) return [];
-  return [{ name: "grafana", port: PORTS.grafana, network }];
-}
-
-/** Cross-checks against the rest of the stack: secrets, the network. Called from resolve.ts. */
+/** Cross-checks against the rest of the stack: secrets, the network, Grafana's port. */
 export function checkMonitoring(
   m: MonitoringConfig,
   networks: Record<string, NetworkConfig>,
@@ -221,4 +207,11 @@ export function checkMonitoring(
   if (m.alerting?.heartbeatUrlSecret) checkSecretRef(ctx, `${at}.alerting.heartbeatUrlSecret`, m.alerting.heartbeatUrlSecret);
   if (m.alerting?.email?.passwordSecret) checkSecretRef(ctx, `${at}.alerting.email.passwordSecret`, m.alerting.email.passwordSecret);
   if (m.grafana.enabled && m.grafana.adminPasswordSecret) checkSecretRef(ctx, `${at}.grafana.adminPasswordSecret`, m.grafana.adminPasswordSecret);
+}
+
+// This section's place in the typed stack config (lib/config/stack.ts PlatformSections).
+declare module "../../config/stack" {
+  interface PlatformSections {
+    monitoring: MonitoringConfig;
+  }
 }

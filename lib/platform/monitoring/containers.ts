@@ -5,7 +5,7 @@ import {
 import { ResolvedHost, StackConfig } from "../../config/resolved";
 import { DEFAULTS } from "../../defaults";
 import { MONITORED_CONTAINER_LABELS } from "../../labels";
-import { PlatformService, platformServiceSpec } from "../definition";
+import { DockerApiAccess, PlatformService, SecretValue, platformServiceSpec } from "../definition";
 import { alertmanagerConfig } from "./alertmanager";
 import { PORTS } from "../../ports";
 import { CONFIG_DIR, MonitoringContext } from "./context";
@@ -21,8 +21,6 @@ import { rulesFile } from "./alertRules";
  * mounts carry config. Host access (cAdvisor, node-exporter, docker-state) is read-only and declared under
  * `unsafe`, where the policy pack asks for an exemption with a reason (policies/<stack>.json).
  */
-
-export type SecretValue = (key: string) => pulumi.Input<string>;
 
 /** Go runtimes (every component, including the docker CLI) keep their heap under 80% of the container limit instead of being OOM-killed. */
 function goMemLimit(memoryMb: number): string {
@@ -49,7 +47,6 @@ export function monitoringContext(config: StackConfig, host: ResolvedHost, platf
     reserveMb: host.reserveMb,
     monitoring: config.monitoring,
     backupEnabled: config.backup.enabled,
-    dockerSocket: host.dockerSocket,
     expected: [
       ...config.services.filter((s) => s.host === host.name).map((s) => ({ service: s.name, replicas: s.replicas })),
       ...enabledComponents(config.monitoring).map((c) => ({ service: c, replicas: 1 })),
@@ -72,8 +69,10 @@ const CADVISOR_SOCKET = "/tmp/minidock-docker.sock";
 const WRITABLE_FOR_UPLOADS = true;
 
 /** Raw service config per component, before the config contract's defaults are applied. */
-function rawSpecs(ctx: MonitoringContext, grafanaAdmin: string | undefined): Record<MonitoringComponent, Record<string, unknown>> {
+function rawSpecs(ctx: MonitoringContext, grafanaAdmin: string | undefined, api: DockerApiAccess): Record<MonitoringComponent, Record<string, unknown>> {
   const m = ctx.monitoring;
+  // A daemon socket that is not in /var/run (a local daemon elsewhere) is mounted into cadvisor and named below.
+  const otherSocket = api.kind === "socket" && api.hostPath !== DEFAULTS.dockerSocket ? api.hostPath : undefined;
   const mem = (c: MonitoringComponent) => componentMemoryMb(m, c);
   const base = (c: MonitoringComponent) => ({ image: componentImage(m, c), memoryMb: mem(c) });
   return {
@@ -124,18 +123,19 @@ function rawSpecs(ctx: MonitoringContext, grafanaAdmin: string | undefined): Rec
         "--store_container_labels=false",
         `--whitelisted_container_labels=${MONITORED_CONTAINER_LABELS.join(",")}`,
         "--enable_load_reader=false",
-        // A daemon whose socket is not in /var/run (a local daemon elsewhere): mounted and named below.
-        ...(ctx.dockerSocket === DEFAULTS.dockerSocket ? [] : [`--docker=unix://${CADVISOR_SOCKET}`]),
+        // Its Docker API: a proxy's URL, or the socket where it is mounted (nothing to say at the default path).
+        ...(api.kind === "proxy" ? [`--docker=${api.url}`] : otherSocket ? [`--docker=unix://${CADVISOR_SOCKET}`] : []),
       ],
       env: { GOMEMLIMIT: goMemLimit(mem("cadvisor")) },
       healthcheck: { test: httpCheck(PORTS.cadvisor, "/healthz") },
       unsafe: {
         hostMounts: [
           { hostPath: "/", path: "/rootfs", readOnly: true },
-          { hostPath: "/var/run", path: "/var/run", readOnly: true },
+          // /var/run holds the daemon's socket: not needed when a proxy answers for the Docker API.
+          ...(api.kind === "socket" ? [{ hostPath: "/var/run", path: "/var/run", readOnly: true }] : []),
           { hostPath: "/sys", path: "/sys", readOnly: true },
           { hostPath: "/var/lib/docker", path: "/var/lib/docker", readOnly: true },
-          ...(ctx.dockerSocket === DEFAULTS.dockerSocket ? [] : [{ hostPath: ctx.dockerSocket, path: CADVISOR_SOCKET, readOnly: true }]),
+          ...(otherSocket ? [{ hostPath: otherSocket, path: CADVISOR_SOCKET, readOnly: true }] : []),
         ],
       },
     },
@@ -149,11 +149,19 @@ function rawSpecs(ctx: MonitoringContext, grafanaAdmin: string | undefined): Rec
       entrypoint: ["/bin/sh"],
       command: [`${CONFIG_DIR}/docker-state.sh`],
       // The docker CLI it runs every 30 s is a Go program too: keep its heap small inside the 32 MB.
-      env: { GOMEMLIMIT: goMemLimit(mem("docker-state")) },
+      env: {
+        GOMEMLIMIT: goMemLimit(mem("docker-state")),
+        // Through a proxy the CLI needs no socket, so no root: it keeps its config in /tmp, the only place nobody writes.
+        ...(api.kind === "proxy" ? { DOCKER_HOST: api.url, DOCKER_CONFIG: "/tmp/.docker" } : {}),
+      },
+      ...(api.kind === "proxy" ? { user: "65534:65534" } : {}),
       volumes: [configVolume],
       healthcheck: { test: dockerStateHealthcheck(), interval: "30s", startPeriod: "60s" },
-      // The docker CLI inside reads /var/run/docker.sock, wherever the host keeps it.
-      unsafe: { writableRootFs: WRITABLE_FOR_UPLOADS, hostMounts: [{ hostPath: ctx.dockerSocket, path: DEFAULTS.dockerSocket, readOnly: true }] },
+      // Without a proxy, the docker CLI inside reads /var/run/docker.sock, wherever the host keeps it.
+      unsafe: {
+        writableRootFs: WRITABLE_FOR_UPLOADS,
+        ...(api.kind === "socket" ? { hostMounts: [{ hostPath: api.hostPath, path: DEFAULTS.dockerSocket, readOnly: true }] } : {}),
+      },
     },
     grafana: {
       ...base("grafana"), cpus: "0.5", user: "472:0",
@@ -197,25 +205,31 @@ function uploadsFor(c: MonitoringComponent, ctx: MonitoringContext, config: Stac
   }
 }
 
+/** The components that talk to the Docker API; with a proxy they also join its network. */
+const DOCKER_API_CLIENTS: readonly MonitoringComponent[] = ["cadvisor", "docker-state"];
+
 /**
  * Monitoring services for one host: [] when monitoring is off. `platformExtras` lists other platform services on
  * the host (backup, tailscale) so ServiceDown also notices them vanishing; without it they are still watched
- * while their containers exist.
+ * while their containers exist. `dockerApi` is how cAdvisor and docker-state reach the daemon (HostPlan.dockerApi).
  */
 export function monitoringServices(
   config: StackConfig,
   host: ResolvedHost,
   secretValue: SecretValue,
   platformExtras: { service: string; replicas: number }[] = [],
+  dockerApi: DockerApiAccess = { kind: "socket", hostPath: host.dockerSocket },
 ): PlatformService[] {
   if (!config.monitoring.enabled) return [];
   const network = monitoringNetwork(config.monitoring, config.networks);
   if (!network) throw new Error("monitoring.network: no network with a route out (resolve.ts should have refused this config)");
   const ctx = monitoringContext(config, host, platformExtras);
   const grafanaAdmin = config.monitoring.grafana.adminPasswordSecret;
-  const raw = rawSpecs(ctx, grafanaAdmin);
+  const raw = rawSpecs(ctx, grafanaAdmin, dockerApi);
+  const networksOf = (c: MonitoringComponent) =>
+    dockerApi.kind === "proxy" && DOCKER_API_CLIENTS.includes(c) && dockerApi.network !== network ? [network, dockerApi.network] : [network];
   return enabledComponents(config.monitoring).map((c) => {
-    const spec = platformServiceSpec(c, host.name, [network], config, raw[c]);
+    const spec = platformServiceSpec(c, host.name, networksOf(c), config, raw[c]);
     const uploads = uploadsFor(c, ctx, config, secretValue);
     const secretEnv = c === "grafana" && grafanaAdmin ? { GF_SECURITY_ADMIN_PASSWORD: secretValue(grafanaAdmin) } : undefined;
     return { spec, ...(uploads ? { uploads } : {}), ...(secretEnv ? { secretEnv } : {}) };

@@ -3,7 +3,7 @@ import { PORTS } from "../../ports";
 
 /**
  * What the monitoring generators need to know about one host: plain data, so every generator is a pure function
- * of it and is tested without Pulumi. Built from the stack config by monitoringContext() in services.ts.
+ * of it and is tested without Pulumi. Built from the stack config by monitoringContext() in containers.ts.
  */
 export interface MonitoringContext {
   stack: string;
@@ -16,8 +16,6 @@ export interface MonitoringContext {
   backupEnabled: boolean;
   /** Every service declared on this host with its replica count: ServiceDown compares running against it. */
   expected: { service: string; replicas: number }[];
-  /** The host's docker socket (ResolvedHost.dockerSocket). */
-  dockerSocket: string;
 }
 
 /** Where uploaded config lands: a named volume, because Docker refuses uploads into a read-only root filesystem. */

@@ -255,3 +255,10 @@ export function checkTailscale(input: TailscaleCheckInput, problems: string[]): 
     problems.push(`tailscale.serve: the Tailscale container needs a network with a route out (internal: false) to reach the tailnet; every declared network is internal`);
   }
 }
+
+// This section's place in the typed stack config (lib/config/stack.ts PlatformSections).
+declare module "../../config/stack" {
+  interface PlatformSections {
+    tailscale: TailscaleConfig;
+  }
+}

@@ -1,5 +1,5 @@
 import { ResolvedHost, ResolvedService, StackConfig } from "../../config/resolved";
-import { servablePlatformServices } from "../monitoring/config";
+import { ServableService } from "../../config/stack";
 import { ServeEntry, tailnetPortOf } from "./config";
 import { platformServiceSpec } from "../definition";
 
@@ -38,8 +38,8 @@ export interface ServedService {
 }
 
 /** Which served services run on this (remote) host: config services placed here, and minidock's own (Grafana). */
-export function servedOn(config: StackConfig, host: string): ServedService[] {
-  const own = new Map(servablePlatformServices(config.monitoring, config.networks).map((p) => [p.name, p]));
+export function servedOn(config: StackConfig, host: string, servable: ServableService[]): ServedService[] {
+  const own = new Map(servable.map((p) => [p.name, p]));
   return config.tailscale.serve.flatMap((entry) => {
     const service = config.services.find((s) => s.name === entry.service);
     if (service) return service.host === host ? [{ entry, networks: service.networks }] : [];
@@ -75,9 +75,10 @@ export function outboundNetwork(config: StackConfig): string | undefined {
   return Object.entries(config.networks).find(([, n]) => !n.internal)?.[0];
 }
 
-export function tailscaleSpec(config: StackConfig, host: ResolvedHost): ResolvedService {
+/** `servable`: minidock's own services the tailnet may serve (HostPlan.servable), which run on every host. */
+export function tailscaleSpec(config: StackConfig, host: ResolvedHost, servable: ServableService[]): ResolvedService {
   const ts = config.tailscale;
-  const served = servedOn(config, host.name);
+  const served = servedOn(config, host.name, servable);
   const outbound = outboundNetwork(config) ?? Object.keys(config.networks)[0];
   // The outbound network first (it is the container's network mode), then every network a served service is on.
   const networks = [...new Set([outbound, ...served.flatMap((s) => s.networks)])];

@@ -1,4 +1,4 @@
-import { resolveStackConfig } from "../../../lib/config/resolve";
+import { resolveStackConfig } from "../../../lib/stackConfig";
 import { ConfigError } from "../../../lib/config/stack";
 import { PIN_RULE, pinProblem } from "../../../lib/images";
 import { toRawStackConfig } from "../../../tools/offline/stackFile";

@@ -19,8 +19,8 @@
 import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../../lib/config/errors";
-import { resolveStackConfig } from "../../../lib/config/resolve";
-import { SECTIONS, parseSectionValue } from "../../../lib/config/stack";
+import { STACK_CONFIG_KEYS, resolveStackConfig } from "../../../lib/stackConfig";
+import { parseSectionValue } from "../../../lib/config/stack";
 import { PROJECT } from "../../../lib/naming";
 import { StackConfigValues } from "../../../tools/offline/stackFile";
 import { checkEvaluation, evaluateFresh } from "../../support/freshEvaluation";
@@ -237,7 +237,7 @@ function namesKeyPath(problem: string, input: Record<string, unknown>): boolean 
     if (key === undefined) {
       // Absent: fine only for the last segment (or a known section that was not given at all).
       const isLast = !rest.includes(".");
-      return isLast && (!first || rest in SECTIONS);
+      return isLast && (!first || STACK_CONFIG_KEYS.includes(rest));
     }
     node = (node as Record<string, unknown>)[key];
     rest = rest.slice(key.length + 1);

@@ -1,4 +1,4 @@
-import { resolveStackConfig } from "../../../lib/config/resolve";
+import { resolveStackConfig } from "../../../lib/stackConfig";
 import { toRawStackConfig } from "../../../tools/offline/stackFile";
 import { baseConfig, toConfigValues } from "../../support/configs";
 

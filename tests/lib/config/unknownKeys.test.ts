@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { parseSections } from "../../../lib/config/stack";
+import { parseStackSections } from "../../../lib/stackConfig";
 import { allowedKeysAt, closestKey, unknownKeyMessage } from "../../../lib/config/unknownKeys";
 
 /** Pure: the real stack schema and small hand-made ones; nothing is mocked. */
 
 const problemsFor = (values: Record<string, unknown>) =>
-  parseSections({ values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, JSON.stringify(v)])), secretKeys: new Set() }).problems;
+  parseStackSections({ values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, JSON.stringify(v)])), secretKeys: new Set() }).problems;
 
 const host = { mini: { ssh: "dev@mini", memoryMb: 8192, cpus: 4 } };
 const service = { image: "redis:7.4.2-alpine", memoryMb: 256 };

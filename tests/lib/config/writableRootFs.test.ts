@@ -3,7 +3,7 @@
  * top-level `readOnlyRootFs` key refused with where it moved. Pure: nothing is mocked.
  */
 import { ConfigError } from "../../../lib/config/errors";
-import { resolveStackConfig } from "../../../lib/config/resolve";
+import { resolveStackConfig } from "../../../lib/stackConfig";
 import { StackConfig } from "../../../lib/config/resolved";
 import { containerInputs } from "../../../lib/containerInputs";
 import { toRawStackConfig } from "../../../tools/offline/stackFile";

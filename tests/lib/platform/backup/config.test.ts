@@ -4,7 +4,7 @@
  */
 import { backupSchema } from "../../../../lib/platform/backup/config";
 import { ConfigError } from "../../../../lib/config/errors";
-import { resolveStackConfig } from "../../../../lib/config/resolve";
+import { resolveStackConfig } from "../../../../lib/stackConfig";
 import { toRawStackConfig } from "../../../../tools/offline/stackFile";
 import { TEST_SECRETS, baseConfig, toConfigValues } from "../../../support/configs";
 

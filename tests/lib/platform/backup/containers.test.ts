@@ -5,10 +5,10 @@
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import { resolveStackConfig } from "../../../../lib/config/resolve";
+import { resolveStackConfig } from "../../../../lib/stackConfig";
 import { StackConfig } from "../../../../lib/config/resolved";
 import {
-  BACKUP_IMAGE, BACKUP_MEMORY_MB, PG_DUMP_DIR, archivePrefix, backupPlatformServices, backupService, pgDumpService,
+  BACKUP_IMAGE, BACKUP_MEMORY_MB, PG_DUMP_DIR, archivePrefix, backupServicesOn, backupService, pgDumpService,
 } from "../../../../lib/platform/backup/containers";
 import { BACKUP_ENTRYPOINT_SCRIPT, PG_DUMP_SCRIPT } from "../../../../lib/platform/backup/scripts";
 import { coveredVolumes } from "../../../../lib/platform/backup/sources";
@@ -41,10 +41,11 @@ describe("what is covered", () => {
   });
 
   test("one backup container per host, one pg_dump sidecar per postgres, nothing when disabled", () => {
-    expect(backupPlatformServices(cfg).map((p) => `${p.spec.host}/${p.spec.name}`)).toEqual([
+    const onEveryHost = (c: StackConfig) => c.hosts.flatMap((h) => backupServicesOn(c, h, (key) => `secret:${key}`));
+    expect(onEveryHost(cfg).map((p) => `${p.spec.host}/${p.spec.name}`)).toEqual([
       "mini/postgres-pgdump", "mini/backup", "mini2/backup",
     ]);
-    expect(backupPlatformServices(configWith({ enabled: false }))).toEqual([]);
+    expect(onEveryHost(configWith({ enabled: false }))).toEqual([]);
   });
 
   test("the backup container mounts file volumes and the dump volume read-only, never the live pgdata", () => {

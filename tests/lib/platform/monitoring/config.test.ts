@@ -7,7 +7,7 @@ import { PIN_RULE } from "../../../../lib/images";
 import {
   DEFAULT_MEMORY_MB, MONITORING_COMPONENTS, componentMemoryMb, enabledComponents, monitoringNetwork,
 } from "../../../../lib/platform/monitoring/config";
-import { resolveStackConfig } from "../../../../lib/config/resolve";
+import { resolveStackConfig } from "../../../../lib/stackConfig";
 import { StackConfig } from "../../../../lib/config/resolved";
 import { toRawStackConfig } from "../../../../tools/offline/stackFile";
 import { TEST_SECRETS, baseConfig, toConfigValues } from "../../../support/configs";

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_MEMORY_MB, MONITORING_COMPONENTS } from "../../../../lib/platform/monitoring/config";
-import { resolveStackConfig } from "../../../../lib/config/resolve";
+import { resolveStackConfig } from "../../../../lib/stackConfig";
 import { StackConfig } from "../../../../lib/config/resolved";
 import { CONFIG_DIR } from "../../../../lib/platform/monitoring/context";
 import { monitoringServices } from "../../../../lib/platform/monitoring/containers";

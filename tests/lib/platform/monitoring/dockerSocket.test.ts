@@ -1,4 +1,4 @@
-import { resolveStackConfig } from "../../../../lib/config/resolve";
+import { resolveStackConfig } from "../../../../lib/stackConfig";
 import { monitoringServices } from "../../../../lib/platform/monitoring/containers";
 import { toRawStackConfig } from "../../../../tools/offline/stackFile";
 import { shippedStackConfig } from "../../../support/stack";

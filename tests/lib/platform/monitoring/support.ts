@@ -11,7 +11,6 @@ export function testContext(over: Partial<MonitoringContext> = {}, monitoring: R
     monitoring: monitoringSchema.parse({ enabled: true, ...monitoring }),
     backupEnabled: true,
     expected: [{ service: "agent", replicas: 3 }, { service: "postgres", replicas: 1 }],
-    dockerSocket: "/var/run/docker.sock",
     ...over,
   };
 }

@@ -3,7 +3,7 @@
  * Pure functions: nothing is mocked.
  */
 import { ConfigError } from "../../../../lib/config/errors";
-import { resolveStackConfig } from "../../../../lib/config/resolve";
+import { resolveStackConfig } from "../../../../lib/stackConfig";
 import { TAILSCALE_IMAGE } from "../../../../lib/platform/tailscale/config";
 import { toRawStackConfig } from "../../../../tools/offline/stackFile";
 import { baseConfig, toConfigValues } from "../../../support/configs";

@@ -4,9 +4,10 @@
  */
 import { execFileSync } from "child_process";
 import * as path from "path";
-import { resolveStackConfig } from "../../../../lib/config/resolve";
+import { resolveStackConfig } from "../../../../lib/stackConfig";
 import { ENTRYPOINT_SCRIPT, HEALTHCHECK, SERVE_CONFIG_PATH, serveConfig, servedOn, tailscaleSpec } from "../../../../lib/platform/tailscale/container";
-import { deviceLookup } from "../../../../components/tailnet";
+import { servableServices } from "../../../../lib/platform/plan";
+import { deviceLookup } from "../../../../lib/platform/tailscale/device";
 import { toRawStackConfig } from "../../../../tools/offline/stackFile";
 import { baseConfig, toConfigValues } from "../../../support/configs";
 import { tempDir } from "../../../support/tmp";
@@ -25,17 +26,17 @@ function stack(serve: Record<string, unknown>[]) {
 
 test("https entries terminate TLS on the node and proxy to the service alias; funnel stays off", () => {
   const cfg = stack([{ service: "web", port: 8080 }, { service: "postgres", port: 5432, protocol: "tcp" }]);
-  expect(serveConfig(servedOn(cfg, "mini"))).toEqual({
+  expect(serveConfig(servedOn(cfg, "mini", servableServices(cfg)))).toEqual({
     TCP: { "443": { HTTPS: true }, "5432": { TCPForward: "postgres:5432" } },
     Web: { "${TS_CERT_DOMAIN}:443": { Handlers: { "/": { Proxy: "http://web:8080" } } } },
     AllowFunnel: { "${TS_CERT_DOMAIN}:443": false },
   });
-  expect(servedOn(cfg, "mini2")).toEqual([]);
+  expect(servedOn(cfg, "mini2", servableServices(cfg))).toEqual([]);
 });
 
 test("the spec: platform tier, userspace, read-only root, no ports, no capabilities added, state on a volume", () => {
   const cfg = stack([{ service: "postgres", port: 5432, protocol: "tcp" }]);
-  const spec = tailscaleSpec(cfg, cfg.hosts[0]);
+  const spec = tailscaleSpec(cfg, cfg.hosts[0], servableServices(cfg));
   expect(spec).toMatchObject({
     name: "tailscale", tier: "platform", host: "mini", replicas: 1, memoryMb: 128, cpus: "0.5",
     tmpfs: ["/tmp"], ports: [], capAdd: [], entrypoint: ["/bin/sh", "-c", ENTRYPOINT_SCRIPT],
@@ -55,7 +56,8 @@ test("the entrypoint writes the serve config without expanding it, then hands ov
   const dir = tempDir("ts-entry-");
   const file = path.join(dir, "serve.json");
   const script = ENTRYPOINT_SCRIPT.replace(SERVE_CONFIG_PATH, file).replace("/usr/local/bin/containerboot", `cat ${file}`);
-  const config = JSON.stringify(serveConfig(servedOn(stack([{ service: "web", port: 8080 }]), "mini")));
+  const cfg = stack([{ service: "web", port: 8080 }]);
+  const config = JSON.stringify(serveConfig(servedOn(cfg, "mini", servableServices(cfg))));
   const out = execFileSync("/bin/sh", ["-c", script], { env: { MINIDOCK_SERVE_CONFIG: config, TS_CERT_DOMAIN: "expanded-by-mistake" } }).toString();
   expect(out).toBe(config);
   expect(out).toContain("${TS_CERT_DOMAIN}:443");
@@ -79,11 +81,11 @@ test("Grafana, minidock's own, is served on every mini: proxied to its alias, th
   };
   const cfg = resolveStackConfig("test", toRawStackConfig(toConfigValues(s)));
   for (const host of cfg.hosts) {
-    expect(serveConfig(servedOn(cfg, host.name))).toEqual({
+    expect(serveConfig(servedOn(cfg, host.name, servableServices(cfg)))).toEqual({
       TCP: { "443": { HTTPS: true } },
       Web: { "${TS_CERT_DOMAIN}:443": { Handlers: { "/": { Proxy: "http://grafana:3000" } } } },
       AllowFunnel: { "${TS_CERT_DOMAIN}:443": false },
     });
-    expect(tailscaleSpec(cfg, host).networks).toEqual(["edge", "ops"]);
+    expect(tailscaleSpec(cfg, host, servableServices(cfg)).networks).toEqual(["edge", "ops"]);
   }
 });
