@@ -1,5 +1,5 @@
 import { containerInputs } from "../../lib/containerInputs";
-import { resolveStackConfig } from "../../lib/config/resolve";
+import { resolveStackConfig } from "../../lib/stackConfig";
 import { toRawStackConfig } from "../../tools/offline/stackFile";
 import { baseConfig, toConfigValues } from "../support/configs";
 
