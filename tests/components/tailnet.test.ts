@@ -129,7 +129,7 @@ describe("two remote hosts with tailscale enabled", () => {
 
   test("the generated ACL passes every tailscale rule of the pack", async () => {
     const { runPolicies } = await import("../../tools/offline/policyRuntime");
-    const { allPolicies } = await import("../../policies/rules");
+    const { allPolicies } = await import("../../policies/allPolicies");
     const rules = allPolicies.filter((p) => p.name.startsWith("tailscale-"));
     expect(rules.length).toBeGreaterThan(0);
     expect((await runPolicies(ofType(ev, T.acl), rules)).violations).toEqual([]);
@@ -163,6 +163,6 @@ test("the shipped mini stack: one Tailscale container forwarding postgres and se
   });
   expect(ofType(ev, T.acl)).toHaveLength(1);
   const { runPolicies } = await import("../../tools/offline/policyRuntime");
-  const { allPolicies } = await import("../../policies/rules");
+  const { allPolicies } = await import("../../policies/allPolicies");
   expect((await runPolicies(ofType(ev, T.acl), allPolicies.filter((p) => p.name.startsWith("tailscale-")))).violations).toEqual([]);
 });
