@@ -1,5 +1,6 @@
 import { backupPlatform } from "./backup";
 import { PlatformServiceDefinition } from "./definition";
+import { dockerApiProxyPlatform } from "./dockerApiProxy";
 import { monitoringPlatform } from "./monitoring";
 import { tailscalePlatform } from "./tailscale";
 
@@ -13,5 +14,6 @@ import { tailscalePlatform } from "./tailscale";
 export const PLATFORM_SERVICES: readonly PlatformServiceDefinition<any>[] = [
   backupPlatform,
   tailscalePlatform,
+  dockerApiProxyPlatform,
   monitoringPlatform,
 ];
