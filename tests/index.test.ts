@@ -5,7 +5,9 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { RecordedResource } from "../tools/offline/evaluate";
-import { SECRET_PLACEHOLDER } from "../tools/offline/stackFile";
+import { SECRET_PLACEHOLDER, toRawStackConfig } from "../tools/offline/stackFile";
+import { networksOn } from "../lib/platform/plan";
+import { resolveStackConfig } from "../lib/stackConfig";
 import type { PolicyResource } from "@pulumi/policy";
 import { evaluateHost } from "../lib/budget";
 import { LABEL } from "../lib/labels";
@@ -114,13 +116,18 @@ describe.each(["mini", "local"])("stack %s", (stack) => {
     }
   });
 
-  test("networks come from config, back-end ones internal", () => {
+  test("networks come from config and the platform services' own, back-end ones internal", () => {
     const nets = JSON.parse(config.values["minidock:networks"]) as Record<string, { internal?: boolean }>;
     const made = resources.filter((r) => r.type === T.network);
-    expect(made).toHaveLength(Object.keys(nets).length * Object.keys(hostsCfg).length);
     for (const [name, n] of Object.entries(nets)) {
-      for (const r of made.filter((m) => m.inputs.name === `minidock-${name}`)) expect(r.inputs.internal).toBe(n.internal ?? false);
+      const ofName = made.filter((m) => m.inputs.name === `minidock-${name}`);
+      expect([name, ofName.length]).toEqual([name, Object.keys(hostsCfg).length]);
+      for (const r of ofName) expect(r.inputs.internal).toBe(n.internal ?? false);
     }
+    // Beyond the config's: exactly what the platform services add on each host (lib/platform/plan.ts networksOn).
+    const cfg = resolveStackConfig(stack, toRawStackConfig(config));
+    const expected = cfg.hosts.flatMap((h) => Object.entries(networksOn(cfg, h)).map(([n, c]) => `${h.name}/minidock-${n}/internal=${c.internal}`));
+    expect(made.map((r) => `${label(r, LABEL.host)}/${r.inputs.name}/internal=${r.inputs.internal}`).sort()).toEqual(expected.sort());
   });
 
   test("secrets stay secret: env lists holding them are secret, and their text appears nowhere else", () => {

@@ -60,6 +60,9 @@ test("a scrape target on no shared network is refused, naming the service, the f
   expect(problemsOf(broken)).toEqual([
     "minidock's prometheus on host mini, file /etc/minidock/prometheus.yml: names cadvisor, but prometheus " +
       "(networks: edge) shares no network with minidock's cadvisor (networks: data); put both on a common network",
+    // Moved off its own networks, cadvisor also loses the Docker API proxy it asks (--docker=tcp://docker-api-proxy:2375).
+    "minidock's cadvisor on host mini, command[8]: names docker-api-proxy, but cadvisor (networks: data) shares no " +
+      "network with minidock's docker-api-proxy (networks: docker-api); put both on a common network",
   ]);
 });
 

@@ -1,8 +1,10 @@
 import { DEFAULTS } from "../../lib/defaults";
 import { Evaluation } from "../../tools/offline/evaluate";
-import { SECRET_PLACEHOLDER } from "../../tools/offline/stackFile";
+import { SECRET_PLACEHOLDER, toRawStackConfig } from "../../tools/offline/stackFile";
+import { plannedServices } from "../../lib/platform/plan";
+import { resolveStackConfig } from "../../lib/stackConfig";
 import { REPLACED_BY_STAND_IN, dockerRunFlags } from "../../tools/dockerRunFlags";
-import { T, evaluateShippedStack, ofType } from "../support/stack";
+import { T, evaluateShippedStack, ofType, shippedStackConfig } from "../support/stack";
 
 /**
  * tools/dockerRunFlags.ts on the containers the real program declares for the shipped mini stack (index.ts under
@@ -39,7 +41,11 @@ test("agent-1: its limits and every hardening default, as docker run flags", () 
 test("every container of the stack translates, platform ones with their namespaces; no secret value leaks", () => {
   expect(JSON.stringify(inputsOf("minidock-postgres-1").envs)).toContain(SECRET_PLACEHOLDER); // so the check below can fail
   const all = ofType(ev, T.container).map((c) => ({ name: c.inputs.name as string, flags: dockerRunFlags(c.inputs) }));
-  expect(all.length).toBe(15);
+  // Every replica of every service the program plans for the stack (lib/platform/plan.ts), and no fewer than today's.
+  const cfg = resolveStackConfig("mini", toRawStackConfig(shippedStackConfig("mini")));
+  const planned = plannedServices(cfg, { secret: () => "", tailnetAuthKey: () => "" }).reduce((n, p) => n + p.spec.replicas, 0);
+  expect(planned).toBeGreaterThanOrEqual(16);
+  expect(all.length).toBe(planned);
   for (const { name, flags } of all) {
     expect([name, flags.filter((f) => /^--(memory|memory-swap|cpus|restart|cap-drop)=/.test(f)).length]).toEqual([name, 5]);
     expect(flags.join(" ")).not.toContain(SECRET_PLACEHOLDER);
