@@ -36,7 +36,7 @@ const dockerHosts = Object.fromEntries(
 // 3. The tailnet: its policy file, and one auth key per mini for that mini's Tailscale container.
 const tailnet = config.tailscale.enabled ? new Tailnet("tailnet", { config }) : undefined;
 
-// 4. Every service, user and platform alike (lib/platform/catalog.ts lists minidock's own: backups, tailnet access,
+// 4. Every service, user and platform alike (lib/platform/allPlatformServices.ts lists minidock's own: backups, tailnet access,
 //    monitoring), through the same hardened Service component on its host's daemon, each pulling its image from
 //    where minidock:images says. One that mounts other services' volumes (the backup) comes last and mounts their
 //    Volume outputs, so it waits for them.

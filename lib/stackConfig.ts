@@ -4,11 +4,11 @@ import { RawStackConfig } from "./config/raw";
 import { resolveStackConfigWith } from "./config/resolve";
 import { StackConfig } from "./config/resolved";
 import { parseSections, sectionNames } from "./config/stack";
-import { PLATFORM_SERVICES } from "./platform/catalog";
+import { PLATFORM_SERVICES } from "./platform/allPlatformServices";
 
 /**
  * The whole stack config contract: the core sections (lib/config/) and every platform service's section
- * (lib/platform/catalog.ts). Everything that reads a stack's config (the program, the tools, the tests) goes
+ * (lib/platform/allPlatformServices.ts). Everything that reads a stack's config (the program, the tools, the tests) goes
  * through here, so no caller can forget a platform service's schema or its cross-checks.
  */
 

@@ -119,7 +119,7 @@ function crossCheck(parsed: CrossCheckView, ctx: CheckContext): void {
 
 /**
  * Raw config → typed, cross-checked stack config, or one ConfigError listing every problem. `platforms` are the
- * platform services' sections (lib/platform/catalog.ts; lib/stackConfig.ts passes them): each is parsed with its
+ * platform services' sections (lib/platform/allPlatformServices.ts; lib/stackConfig.ts passes them): each is parsed with its
  * schema and cross-checked with its own check. Pure: the Pulumi runtime is read by load.ts, so this is tested directly.
  */
 export function resolveStackConfigWith(stack: string, raw: RawStackConfig, platforms: readonly PlatformSection[]): StackConfig {

@@ -15,7 +15,7 @@ import { didYouMean } from "./unknownKeys";
  * project config (Pulumi.yaml) can only type scalars and arrays.
  *
  * The core sections are below. Each platform service brings its own section (a PlatformSection); the config
- * layer is handed their list (lib/platform/catalog.ts, through lib/stackConfig.ts) and imports none of them,
+ * layer is handed their list (lib/platform/allPlatformServices.ts, through lib/stackConfig.ts) and imports none of them,
  * so the features sit on top of the config and never the other way round.
  */
 export const CORE_SECTIONS = {

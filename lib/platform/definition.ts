@@ -70,7 +70,7 @@ export interface HostPlan {
 }
 
 /**
- * A platform service: one folder under lib/platform/ and one entry in lib/platform/catalog.ts. Its section of the
+ * A platform service: one folder under lib/platform/ and one entry in lib/platform/allPlatformServices.ts. Its section of the
  * config contract (key, schema, cross-checks) and, from the validated config, the containers it runs on each host,
  * as specs for the same Service component the user's services use. docs/architecture.md#adding-a-platform-service.
  */

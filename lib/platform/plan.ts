@@ -4,7 +4,7 @@ import { ResolvedHost, StackConfig } from "../config/resolved";
 import { ServableService } from "../config/stack";
 import { resolveImage } from "../images";
 import { dockerVolumeNames } from "../naming";
-import { PLATFORM_SERVICES } from "./catalog";
+import { PLATFORM_SERVICES } from "./allPlatformServices";
 import {
   DockerApiAccess, HostPlan, PlatformInputs, PlatformService, PlatformServiceDefinition,
   assertReferencesReachable, assertUniqueOnEachHost, assertUploadsHaveWritableRoot, configSecrets,

@@ -3,7 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { StackConfig } from "../../../lib/config/resolved";
-import { PLATFORM_SERVICES } from "../../../lib/platform/catalog";
+import { PLATFORM_SERVICES } from "../../../lib/platform/allPlatformServices";
 import { PlatformInputs, PlatformServiceDefinition, platformServiceSpec } from "../../../lib/platform/definition";
 import { monitoringServices } from "../../../lib/platform/monitoring/containers";
 import { assertPlanDeployable, inCreationOrder, networksOn, plannedServices } from "../../../lib/platform/plan";
@@ -12,7 +12,7 @@ import { toRawStackConfig } from "../../../tools/offline/stackFile";
 import { baseConfig, toConfigValues } from "../../support/configs";
 
 /**
- * The plan: how the one list of platform services (lib/platform/catalog.ts) becomes every service the program
+ * The plan: how the one list of platform services (lib/platform/allPlatformServices.ts) becomes every service the program
  * deploys. Pure; the platform services here are small stand-in definitions, so each declared input is seen alone.
  */
 
