@@ -3,12 +3,13 @@
 # Sourced, not run. Needs root, mmdebstrap, gcc and a running daemon (DOCKER_HOST).
 #
 # One Debian root filesystem holds the real programs Debian packages: PostgreSQL, Redis, Node.js, Prometheus,
-# Alertmanager, the Pushgateway, the node exporter, wget and the docker CLI. Grafana, cAdvisor and offen's
-# backup are not packaged and get small stand-ins (scripts/ci/e2e/). Each image the stack names is that root
-# filesystem with the upstream image's entrypoint, command, workdir and env, tagged minidock-e2e/REPO:TAG;
-# the stack is pointed at them with minidock:images.replace.
+# Alertmanager, the Pushgateway, the node exporter, HAProxy (the Docker API proxy: bookworm's 2.6 where the stack
+# names 3.0), wget and the docker CLI. Grafana, cAdvisor and offen's backup are not packaged and get small
+# stand-ins (scripts/ci/e2e/). Each image the stack names is that root filesystem with the upstream image's
+# entrypoint, command, workdir and env, tagged minidock-e2e/REPO:TAG; the stack is pointed at them with
+# minidock:images.replace.
 
-E2E_PACKAGES="postgresql,postgresql-client,redis-server,nodejs,prometheus,prometheus-alertmanager,prometheus-pushgateway,prometheus-node-exporter,busybox-static,wget,procps,ca-certificates"
+E2E_PACKAGES="postgresql,postgresql-client,redis-server,nodejs,prometheus,prometheus-alertmanager,prometheus-pushgateway,prometheus-node-exporter,haproxy,busybox-static,wget,procps,ca-certificates"
 
 # e2e_rootfs: prints the path of the root filesystem tarball, built once per package list and customize hook.
 e2e_rootfs() {
@@ -39,6 +40,11 @@ e2e_profile() {
     library/redis) printf '%s\n' "WORKDIR /data" 'CMD ["redis-server"]' ;;
     library/node) printf '%s\n' 'CMD ["node"]' ;;
     library/docker) printf '%s\n' 'CMD ["sh"]' ;;
+    # The official image has haproxy on PATH (/usr/local/sbin); Debian's is /usr/sbin/haproxy, and the stack's
+    # entrypoint calls it by name. Its user (the stack runs it as 0:0 to reach the socket) and workdir; not its
+    # STOPSIGNAL SIGUSR1, which `docker commit --change` does not take.
+    library/haproxy) printf '%s\n' "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "USER haproxy" \
+      "WORKDIR /var/lib/haproxy" 'CMD ["haproxy", "-f", "/usr/local/etc/haproxy/haproxy.cfg"]' ;;
     prom/prometheus) printf '%s\n' "WORKDIR /prometheus" 'ENTRYPOINT ["/usr/bin/prometheus"]' 'CMD []' ;;
     prom/alertmanager) printf '%s\n' 'ENTRYPOINT ["/usr/bin/prometheus-alertmanager"]' 'CMD []' ;;
     prom/pushgateway) printf '%s\n' 'ENTRYPOINT ["/usr/bin/prometheus-pushgateway"]' 'CMD []' ;;
