@@ -23,6 +23,8 @@ const TOOLS: Record<string, () => Promise<Tool>> = {
   "secrets:missing": () => import("../../tools/missing-secrets"),
   "render:monitoring": () => import("../../tools/monitoring/render"),
   dockerRun: () => import("../../tools/dockerRun"),
+  deploy: () => import("../../tools/deploy"),
+  rollback: () => import("../../tools/rollback"),
 };
 
 describe.each(Object.keys(TOOLS))("%s", (name) => {
