@@ -128,7 +128,9 @@ class Session {
     const target = resolveTarget({ stack: this.opts.stack, policyConfig: this.ctx.policyConfigFile }, this.ctx.projectDir);
     this.loaded = loadStack(target, this.ctx.projectDir);
     if (this.loaded.configError) {
+      // The program would refuse this config before registering anything: say so without starting the engine.
       this.ctx.progress(`${relativeToCwd(target.file)}: ${this.loaded.configError.message}`);
+      if (this.opts.json) this.ctx.out(JSON.stringify({ command: this.opts.command, stack: this.opts.stack, outcome: "failed", exitCode: 1, errors: this.loaded.configError.message.split("\n") }, null, 2));
       return 1;
     }
     this.hosts = this.loaded.resolved!.hosts;
