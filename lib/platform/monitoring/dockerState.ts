@@ -52,10 +52,21 @@ set -u
 DIR="\${STATE_DIR:-/tmp}"
 URL="http://pushgateway:${PORTS.pushgateway}/metrics/job/${JOBS.dockerState}"
 while true; do
-  ids=$(docker ps -aq --filter label=${LABEL.project}=${PROJECT})
+  # A failed read (daemon or proxy down, a refused call) pushes nothing: an empty push would wipe every series
+  # while this container stays healthy; silence instead lets ContainerStateStale fire.
+  if ! ids=$(docker ps -aq --filter label=${LABEL.project}=${PROJECT}); then
+    echo "docker-state: docker ps failed; not pushing" >&2
+    sleep ${intervalSeconds}
+    continue
+  fi
   if [ -n "$ids" ]; then
     # shellcheck disable=SC2086 # one argument per container id
-    docker inspect --format '${INSPECT_FORMAT}' $ids | awk '${TO_METRICS_AWK.replace(/'/g, "'\\''")}' > "$DIR/metrics.prom"
+    if ! docker inspect --format '${INSPECT_FORMAT}' $ids > "$DIR/inspect.txt"; then
+      echo "docker-state: docker inspect failed; not pushing" >&2
+      sleep ${intervalSeconds}
+      continue
+    fi
+    awk '${TO_METRICS_AWK.replace(/'/g, "'\\''")}' "$DIR/inspect.txt" > "$DIR/metrics.prom"
   else
     : > "$DIR/metrics.prom"
   fi

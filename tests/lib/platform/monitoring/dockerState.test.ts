@@ -77,3 +77,30 @@ test("end to end in dash: stub docker answers, the script pushes Prometheus text
   expect(fs.readFileSync(path.join(dir, "pushed.prom"), "utf8")).toBe(toMetrics(INSPECT));
   expect(fs.existsSync(path.join(dir, "pushed"))).toBe(true);
 });
+
+test.each([
+  ["docker ps", `case "$1" in ps) echo "error during connect: 403 Forbidden" >&2; exit 1;; inspect) printf '%s' '${INSPECT}';; esac`],
+  ["docker inspect", `case "$1" in ps) echo a1;; inspect) echo "Error: No such object: a1" >&2; exit 1;; esac`],
+])("a failed %s pushes nothing, so the series go stale instead of vanishing", (_what, dockerStub) => {
+  const fs = jest.requireActual("fs") as typeof import("fs");
+  const path = jest.requireActual("path") as typeof import("path");
+  const dir = tempDir("docker-state-fail-");
+  const bin = path.join(dir, "bin");
+  fs.mkdirSync(bin);
+  const stub = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  stub("docker", dockerStub);
+  stub("wget", `touch "${dir}/wget-called"`);
+  stub("sleep", "kill -TERM $PPID");
+  fs.writeFileSync(path.join(dir, "script.sh"), dockerStateScript());
+  let stderr = "";
+  try {
+    execFileSync("dash", [path.join(dir, "script.sh")], { env: { PATH: `${bin}:/usr/bin:/bin`, STATE_DIR: dir }, stdio: "pipe", timeout: 10000 });
+  } catch (e) {
+    stderr = String((e as { stderr?: Buffer }).stderr ?? "");
+  } finally {
+    fs.rmSync(bin, { recursive: true, force: true });
+  }
+  expect(stderr).toMatch(/docker-state: docker (ps|inspect) failed; not pushing/);
+  expect(fs.existsSync(path.join(dir, "wget-called"))).toBe(false);
+  expect(fs.existsSync(path.join(dir, "pushed"))).toBe(false);
+});
