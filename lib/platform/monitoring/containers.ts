@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { dirname as posixDirname } from "path/posix";
 import {
   MonitoringComponent, componentImage, componentMemoryMb, enabledComponents, monitoringNetwork,
 } from "./config";
@@ -47,6 +48,7 @@ export function monitoringContext(config: StackConfig, host: ResolvedHost, platf
     reserveMb: host.reserveMb,
     monitoring: config.monitoring,
     backupEnabled: config.backup.enabled,
+    dockerSocket: host.dockerSocket,
     expected: [
       ...config.services.filter((s) => s.host === host.name).map((s) => ({ service: s.name, replicas: s.replicas })),
       ...enabledComponents(config.monitoring).map((c) => ({ service: c, replicas: 1 })),
@@ -127,6 +129,9 @@ function rawSpecs(ctx: MonitoringContext, grafanaAdmin: string | undefined, api:
         ...(api.kind === "proxy" ? [`--docker=${api.url}`] : otherSocket ? [`--docker=unix://${CADVISOR_SOCKET}`] : []),
       ],
       env: { GOMEMLIMIT: goMemLimit(mem("cadvisor")) },
+      // Behind a proxy, the socket must not come along with / (Docker binds recursively, and cAdvisor runs as root,
+      // the socket's owner): empty tmpfs over /rootfs/run and the socket's directory hide it, and containerd's.
+      ...(api.kind === "proxy" ? { tmpfs: [...new Set(["/tmp", "/rootfs/run", `/rootfs${posixDirname(ctx.dockerSocket)}`])] } : {}),
       healthcheck: { test: httpCheck(PORTS.cadvisor, "/healthz") },
       unsafe: {
         hostMounts: [

@@ -14,6 +14,8 @@ export interface MonitoringContext {
   monitoring: MonitoringConfig;
   /** Whether the backup service runs (and pushes its success time): the backup-age alert only exists then. */
   backupEnabled: boolean;
+  /** The host's docker socket (ResolvedHost.dockerSocket): cAdvisor hides it under its / mount behind a proxy. */
+  dockerSocket: string;
   /** Every service declared on this host with its replica count: ServiceDown compares running against it. */
   expected: { service: string; replicas: number }[];
 }

@@ -133,6 +133,9 @@ describe("monitoring behind a Docker API proxy", () => {
     expect(proxied.unsafe.hostMounts.map((m) => m.hostPath)).not.toContain("/var/run");
     expect(proxied.command).toContain("--docker=tcp://api-proxy:2375");
     expect(proxied.networks).toEqual([...direct.networks, "api"]);
+    // Its / mount would still carry the socket (and containerd's): empty tmpfs hide both directories.
+    expect(proxied.tmpfs).toEqual([...direct.tmpfs, "/rootfs/run", "/rootfs/var/run"]);
+    expect(direct.tmpfs).toEqual(["/tmp"]);
   });
 
   test("docker-state uses DOCKER_HOST, mounts nothing and runs as nobody", () => {

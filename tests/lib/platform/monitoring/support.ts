@@ -10,6 +10,7 @@ export function testContext(over: Partial<MonitoringContext> = {}, monitoring: R
     reserveMb: 1024,
     monitoring: monitoringSchema.parse({ enabled: true, ...monitoring }),
     backupEnabled: true,
+    dockerSocket: "/var/run/docker.sock",
     expected: [{ service: "agent", replicas: 3 }, { service: "postgres", replicas: 1 }],
     ...over,
   };
