@@ -23,14 +23,13 @@ import { PROJECT_DIR, UsageError } from "../../tools/stackRun";
  * Without a daemon: a refusal at preview changes nothing, and an update that cannot reach its daemon fails with
  * no verified deployment to return to. With a daemon (MINIDOCK_TEST_DOCKER_HOST=unix:///..., a daemon this test
  * may create containers and images on, such as the one scripts/ci/lib/dockerd.sh starts): a deploy verified and
- * recorded; a broken image rolled back automatically to it, secrets included; --no-rollback; a verification
- * failure after a successful update; and `rollback --to N`.
+ * recorded; a broken image rolled back automatically to it, secrets included; a verification failure after a
+ * successful update; --no-rollback; and `rollback --to N`.
  */
 const DAEMON = process.env.MINIDOCK_TEST_DOCKER_HOST;
 const STACK = "deploytest";
 const GOOD = "minidock-deploytest/busybox:1.0.0";
 const BROKEN = "minidock-deploytest/busybox:1.0.1"; // no /ok: its healthcheck never passes
-const SICK = "minidock-deploytest/busybox:1.0.2"; // the image's own HEALTHCHECK fails; the stack declares none
 
 const tc = findToolchain();
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "minidock-deploy-engine-"));
@@ -54,6 +53,8 @@ function baseConfig(dockerHost: string): Record<string, unknown> {
       web: {
         image: GOOD, replicas: 2, memoryMb: 32, cpus: "0.25", networks: ["edge"], user: "1000:1000",
         command: ["sh", "-c", "exec sleep 2147483647"],
+        // sleep ignores SIGTERM: every replacement would wait out the default 30 s before the kill.
+        stopGraceSeconds: 1,
         secretEnv: { APP_TOKEN: "appToken" },
         healthcheck: { test: ["CMD-SHELL", "test -f /ok"], interval: "1s", timeout: "1s", retries: 2 },
       },
@@ -92,6 +93,9 @@ async function makeProject(name: string, dockerHost: string): Promise<Project> {
       progress: (l) => progress.push(l), out: (t) => (out += t),
     };
     const code = await (tool === "deploy" ? deployMain : rollbackMain)(["--stack", STACK, "--json", ...args], ctx);
+    // MINIDOCK_DEPLOY_TEST_LOG=FILE keeps every run's progress and summary, for the figures in docs/runbook.md.
+    const log = process.env.MINIDOCK_DEPLOY_TEST_LOG;
+    if (log) fs.appendFileSync(log, `\n### ${tool} ${args.join(" ")} (exit ${code})\n${progress.join("\n")}\n${out}\n`);
     return { code, report: JSON.parse(out) as DeployReport, progress, out };
   };
   return { dir: projectDir, env, write, run };
@@ -145,11 +149,20 @@ withDaemon(`on a daemon${DAEMON ? "" : " [skipped: MINIDOCK_TEST_DOCKER_HOST is 
   let p: Project;
   let docker: Docker;
   const web = (n: number) => docker.getContainer(`minidock-web-${n}`).inspect();
+  const imageId = async (ref: string) => (await docker.getImage(ref).inspect()).Id;
   const envOf = async (n: number) => Object.fromEntries(((await web(n)).Config.Env ?? []).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+
+  /** What an earlier run left: this stack's containers and networks (by the minidock.stack label). */
+  async function removeLeftovers(): Promise<void> {
+    const filters = { label: [`minidock.stack=${STACK}`] };
+    for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true });
+    for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove();
+  }
 
   beforeAll(async () => {
     const host = DAEMON!;
     docker = dockerClient({ name: "local", dockerHost: host });
+    await removeLeftovers();
     // Three images from the machine's static busybox, built on the daemon itself (no registry).
     const ctx = fs.mkdtempSync(path.join(root, "image-"));
     fs.mkdirSync(path.join(ctx, "bin"));
@@ -162,9 +175,9 @@ withDaemon(`on a daemon${DAEMON ? "" : " [skipped: MINIDOCK_TEST_DOCKER_HOST is 
     const base = "FROM scratch\nCOPY bin/busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n";
     build(GOOD, `${base}COPY ok /ok\n`);
     build(BROKEN, base);
-    build(SICK, `${base}COPY ok /ok\nHEALTHCHECK --interval=1s --timeout=1s --retries=1 CMD false\n`);
     p = await makeProject("daemon", host);
   });
+  afterAll(() => removeLeftovers());
 
   test("deploy: previewed, updated, verified and recorded as the stack's verified deployment", async () => {
     p.write();
@@ -198,7 +211,7 @@ withDaemon(`on a daemon${DAEMON ? "" : " [skipped: MINIDOCK_TEST_DOCKER_HOST is 
     // Back on the good image, healthy, with the secret it was verified with.
     for (const n of [1, 2]) {
       const c = await web(n);
-      expect([c.Config.Image, c.State.Health?.Status]).toEqual([GOOD, "healthy"]);
+      expect([c.Image, c.State.Health?.Status]).toEqual([await imageId(GOOD), "healthy"]);
     }
     expect((await envOf(2)).APP_TOKEN).toBe("first-token-value");
     // The user's file still holds their change; the summary says the stack runs version 1's config.
@@ -208,12 +221,22 @@ withDaemon(`on a daemon${DAEMON ? "" : " [skipped: MINIDOCK_TEST_DOCKER_HOST is 
     expect((await ws.getTag(VERIFIED_LIST_TAG)).split(",")).toEqual(["1", String(r.report.rollback!.run.version)]);
   });
 
-  test("a verification failure after a successful update (the image's own healthcheck fails) also rolls back", async () => {
-    p.write((c) => {
-      const w = (c["minidock:services"] as Record<string, Record<string, unknown>>).web;
-      w.image = SICK;
-      delete w.healthcheck;
-    });
+  test("a verification failure after a successful update also rolls back", async () => {
+    // web turns unhealthy 4 s after it starts, after the provider has seen it healthy (about 7 s after it starts,
+    // web is unhealthy); the update cannot end before slow, created beside it, is healthy (after 25 s), so
+    // verification finds web unhealthy.
+    const flipping = (c: Record<string, unknown>) => {
+      const services = c["minidock:services"] as Record<string, Record<string, unknown>>;
+      Object.assign(services.web, {
+        tmpfs: ["/tmp"], command: ["sh", "-c", "sleep 4; touch /tmp/broken; exec sleep 2147483647"],
+        healthcheck: { test: ["CMD-SHELL", "test ! -f /tmp/broken"], interval: "1s", timeout: "1s", retries: 2 },
+      });
+      services.slow = {
+        ...services.web, replicas: 1, tmpfs: ["/tmp"], command: ["sh", "-c", "sleep 25; touch /tmp/ready; exec sleep 2147483647"],
+        healthcheck: { test: ["CMD-SHELL", "test -f /tmp/ready"], interval: "1s", timeout: "1s", retries: 60 },
+      };
+    };
+    p.write(flipping);
     const r = await p.run("deploy");
     expect([r.code, r.report.outcome]).toEqual([1, "rolled-back"]);
     expect(r.report.run.phases.map((x) => `${x.phase}:${x.ok}`)).toEqual(["preview:true", "update:true", "verify:false"]);
@@ -222,17 +245,20 @@ withDaemon(`on a daemon${DAEMON ? "" : " [skipped: MINIDOCK_TEST_DOCKER_HOST is 
       ["minidock-web-2", "web", expect.stringMatching(/^unhealthy/)],
     ]);
     expect(r.report.run.failed[0].health.length).toBeGreaterThan(0);
-    expect((await web(1)).Config.Image).toBe(GOOD);
+    expect(r.report.rollback!.run.phases.every((x) => x.ok)).toBe(true);
+    // The rollback removed slow, which version 1 did not have, and web runs its old command again.
+    expect(await docker.listContainers({ all: true, filters: { name: ["minidock-slow-1"] } })).toEqual([]);
+    expect((await web(1)).Config.Cmd).toEqual(["sh", "-c", "exec sleep 2147483647"]);
   });
 
   test("--no-rollback leaves the failed update; rollback then returns to the last verified deployment; --to N to an older one", async () => {
     p.write(setImage(BROKEN));
     const r = await p.run("deploy", "--no-rollback");
     expect([r.code, r.report.outcome, r.report.rollback]).toEqual([1, "failed", undefined]);
-    expect((await web(1)).Config.Image).toBe(BROKEN);
+    expect((await web(1)).Image).toBe(await imageId(BROKEN));
     const back = await p.run("rollback");
     expect([back.code, back.report.outcome]).toEqual([0, "deployed"]);
-    expect((await web(1)).Config.Image).toBe(GOOD);
+    expect((await web(1)).Image).toBe(await imageId(GOOD));
     const to1 = await p.run("rollback", "--to", "1");
     expect([to1.code, to1.report.rollback?.target]).toEqual([0, 1]);
   });
