@@ -56,7 +56,7 @@ function baseConfig(dockerHost: string): Record<string, unknown> {
         // sleep ignores SIGTERM: every replacement would wait out the default 30 s before the kill.
         stopGraceSeconds: 1,
         secretEnv: { APP_TOKEN: "appToken" },
-        healthcheck: { test: ["CMD-SHELL", "test -f /ok"], interval: "1s", timeout: "1s", retries: 2 },
+        healthcheck: { test: ["CMD-SHELL", "test -f /ok || { echo no /ok in this image; exit 1; }"], interval: "1s", timeout: "1s", retries: 2 },
       },
     },
   };
@@ -203,6 +203,11 @@ withDaemon(`on a daemon${DAEMON ? "" : " [skipped: MINIDOCK_TEST_DOCKER_HOST is 
     const before = fs.readFileSync(stackFile, "utf8");
     const r = await p.run("deploy");
     expect([r.code, r.report.outcome]).toEqual([1, "rolled-back"]);
+    // The failed service, from the daemon: why, its health output and its logs.
+    expect(r.report.run.failed.map((f) => [f.name, f.service, f.reason, f.health.at(-1)])).toEqual([
+      ["minidock-web-1", "web", expect.stringMatching(/^unhealthy/), "exit 1: no /ok in this image"],
+      ["minidock-web-2", "web", expect.stringMatching(/^unhealthy/), "exit 1: no /ok in this image"],
+    ]);
     expect(r.report.rollback).toMatchObject({ target: 1, targetVerified: true, restoredSecrets: ["minidock:appToken"], keptSecrets: [] });
     expect(r.report.rollback!.changedKeys).toEqual(expect.arrayContaining(["minidock:appToken", "minidock:services"]));
     expect(r.report.rollback!.run.phases.map((x) => `${x.phase}:${x.ok}`)).toEqual(["restore-config:true", "update:true", "verify:true", "record:true"]);

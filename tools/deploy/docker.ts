@@ -168,6 +168,12 @@ export async function inspectContainer(docker: Docker, name: string): Promise<Co
   }
 }
 
+/** The names of the containers carrying every one of these labels (`key=value`), running or not. */
+export async function containersLabelled(docker: Docker, labels: string[]): Promise<string[]> {
+  const list = await docker.listContainers({ all: true, filters: { label: labels } });
+  return list.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, "")).sort();
+}
+
 /** Its last `lines` log lines, stdout and stderr. */
 export async function logTail(docker: Docker, name: string, lines = 20): Promise<string[]> {
   const buf = await docker.getContainer(name).logs({ stdout: true, stderr: true, tail: lines, follow: false });

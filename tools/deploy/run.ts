@@ -6,21 +6,24 @@ import type { ConfigMap, Stack } from "@pulumi/pulumi/automation";
 import type Docker from "dockerode";
 import { ConfigError } from "../../lib/config/errors";
 import { ResolvedHost } from "../../lib/config/resolved";
+import { LABEL } from "../../lib/labels";
 import { resolveStackConfig } from "../../lib/stackConfig";
 import { logDiskPercentOf } from "../budget";
 import { policyArgs } from "../engine/preview";
 import { ToolchainMissing, findToolchain, pulumiCommand } from "../engine/toolchain";
 import { projectDefaults, toRawStackConfig } from "../offline/stackFile";
 import { LoadedStack, PROJECT_DIR, UsageError, loadStack, redactDeep, relativeToCwd, resolveTarget } from "../stackRun";
-import { dockerClient, inspectContainer, logTail } from "./docker";
+import { containersLabelled, dockerClient, inspectContainer, logTail } from "./docker";
 import { PolicyArgs, Rollout, RolloutResult, StackAccess, backendEnv, previewStack, readHistory, readTags, selectStack, setSecretFromStdin, wholeStackUpdate } from "./engine";
 import {
   Deployment, TargetChoice, VERIFIED_TAG, changedKeys, chooseRollbackTarget, historyLines, recordVerified, updateSince, verifiedVersions,
 } from "./history";
 import { PhaseName, PhaseOutcome, PhaseRecord, PlanRun, deployPlan, exitCodeOf, outcomeOf, rollbackPlan, runPlan } from "./plan";
 import { restorePlan, stackFileName, writeScratchProject } from "./restore";
-import { BudgetLine, DeployReport, FailedContainer, RollbackInfo, RunReport, budgetLines, describeChanges, renderSummary, seconds } from "./summary";
-import { DeployedContainer, containersOfState, healthTail, verifyContainers } from "./verify";
+import {
+  BudgetLine, DeployReport, FailedContainer, RollbackInfo, RunReport, budgetLines, conciseEngineError, describeChanges, renderSummary, seconds,
+} from "./summary";
+import { ContainerView, DeployedContainer, containersOfState, healthTail, unwell, verifyContainers } from "./verify";
 
 /**
  * `npm run deploy` and `npm run rollback`: the phases of tools/deploy/plan.ts, each implemented on the user's
@@ -112,11 +115,13 @@ class Session {
   /** The containers of the state after the last update, for the budget. */
   lastContainers?: DeployedContainer[];
   private scratch?: string;
+  /** "rollback " while deploy rolls back, so its lines say which update they belong to. */
+  phasePrefix = "";
 
   constructor(private readonly ctx: DeployContext, readonly opts: RunOptions) {}
 
   say(phase: string, text: string): void {
-    this.ctx.progress(`[${this.opts.command} ${((Date.now() - this.t0) / 1000).toFixed(1).padStart(5)}s] ${phase}: ${text}`);
+    this.ctx.progress(`[${this.opts.command} ${((Date.now() - this.t0) / 1000).toFixed(1).padStart(5)}s] ${this.phasePrefix}${phase}: ${text}`);
   }
 
   elapsed(): number {
@@ -181,7 +186,7 @@ class Session {
   async preview(run: RunReport): Promise<PhaseOutcome> {
     const r = await previewStack(this.repoStack, this.policy, { onOutput: this.verboseOutput() });
     run.violations.push(...r.violations);
-    if (r.error) run.error = r.error;
+    if (r.error) run.error = conciseEngineError(r.error);
     const mandatory = r.violations.filter((v) => v.enforcementLevel === "mandatory").length;
     if (mandatory) return { ok: false, note: `${mandatory} mandatory policy violation(s)` };
     if (!r.ok) return { ok: false, note: "the preview failed" };
@@ -197,19 +202,59 @@ class Session {
     });
     run.changes = result.changes;
     run.violations.push(...result.violations.filter((v) => !run.violations.some((w) => w.policy === v.policy && w.resource === v.resource)));
-    if (!result.ok) run.error = result.error;
-    return { outcome: { ok: result.ok, note: result.ok ? describeChanges(result.changes) : "the update failed" }, result };
+    if (!result.ok) {
+      run.error = result.error && conciseEngineError(result.error);
+      await this.diagnose(run);
+    }
+    const failed = run.failed.length ? `; ${run.failed.map((f) => `${f.name} ${f.reason}`).join(", ")}` : "";
+    return { outcome: { ok: result.ok, note: result.ok ? describeChanges(result.changes) : `the update failed${failed}` }, result };
   }
 
-  private client(c: DeployedContainer): Docker {
-    const host = this.hosts.find((h) => h.name === c.host) ?? (this.hosts.length === 1 ? this.hosts[0] : undefined);
-    if (!host) throw new Error(`${c.name}: its host ${c.host ?? "(no minidock.host label)"} is not in the config`);
+  /**
+   * After a failed update: the stack's containers that are not running and healthy, read from each host by their
+   * minidock labels (a container the update left half-made may not be in the state), each with its health output
+   * and last log lines.
+   */
+  private async diagnose(run: RunReport): Promise<void> {
+    const stackLabel = `${LABEL.stack}=${this.opts.stack.split("/").pop()}`;
+    for (const host of this.hosts) {
+      try {
+        const client = this.hostClient(host);
+        for (const name of await containersLabelled(client, [stackLabel, `${LABEL.host}=${host.name}`])) {
+          const view = await inspectContainer(client, name);
+          const reason = view && unwell(view);
+          if (!view || !reason) continue;
+          run.failed.push(await this.failure({ name, urn: "", host: host.name, service: view.Config.Labels[LABEL.service], inputs: {} }, reason, [], view));
+        }
+      } catch (e) {
+        this.say("update", `host ${host.name}: could not look at its containers: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  private async failure(c: DeployedContainer, reason: string, problems: string[], view: ContainerView | undefined): Promise<FailedContainer> {
+    let logs: string[];
+    try {
+      logs = await logTail(this.client(c), c.name, 20);
+    } catch (e) {
+      logs = [`(no logs: ${(e as Error).message})`];
+    }
+    return this.redact({ name: c.name, service: c.service, host: c.host, reason, problems, health: healthTail(view), logs });
+  }
+
+  private hostClient(host: ResolvedHost): Docker {
     let client = this.clients.get(host.name);
     if (!client) {
       client = dockerClient({ name: host.name, dockerHost: host.dockerHost }, { sshCommand: this.ctx.sshCommand });
       this.clients.set(host.name, client);
     }
     return client;
+  }
+
+  private client(c: DeployedContainer): Docker {
+    const host = this.hosts.find((h) => h.name === c.host) ?? (this.hosts.length === 1 ? this.hosts[0] : undefined);
+    if (!host) throw new Error(`${c.name}: its host ${c.host ?? "(no minidock.host label)"} is not in the config`);
+    return this.hostClient(host);
   }
 
   async verify(stack: Stack, run: RunReport): Promise<PhaseOutcome> {
@@ -225,19 +270,7 @@ class Session {
         else if (this.opts.verbose || r.waitedMs > 5000) this.say("verify", `${r.container.name}: ok after ${seconds(r.waitedMs)}`);
       },
     });
-    for (const r of results.filter((x) => !x.ok)) {
-      let logs: string[];
-      try {
-        logs = await logTail(this.client(r.container), r.container.name, 20);
-      } catch (e) {
-        logs = [`(no logs: ${(e as Error).message})`];
-      }
-      const failed: FailedContainer = {
-        name: r.container.name, service: r.container.service, host: r.container.host, reason: r.reason ?? "failed",
-        problems: r.problems, health: healthTail(r.view), logs,
-      };
-      run.failed.push(this.redact(failed));
-    }
+    for (const r of results.filter((x) => !x.ok)) run.failed.push(await this.failure(r.container, r.reason ?? "failed", r.problems, r.view));
     const bad = run.failed.length;
     return bad ? { ok: false, note: `${bad} of ${containers.length} container(s) failed` } : { ok: true, note: `${containers.length} container(s) running, healthy and as declared` };
   }
@@ -299,10 +332,10 @@ class Session {
     return this.opts.verbose ? (t) => this.ctx.progress(t.replace(/\n$/, "")) : undefined;
   }
 
-  hooks(prefix = "") {
+  hooks() {
     return {
-      onStart: (p: PhaseName) => this.say(`${prefix}${p}`, "started"),
-      onEnd: (r: PhaseRecord) => this.say(`${prefix}${r.phase}`, `${r.ok ? "done" : "FAILED"} in ${seconds(r.ms)}${r.note ? `: ${r.note}` : ""}`),
+      onStart: (p: PhaseName) => this.say(p, "started"),
+      onEnd: (r: PhaseRecord) => this.say(r.phase, `${r.ok ? "done" : "FAILED"} in ${seconds(r.ms)}${r.note ? `: ${r.note}` : ""}`),
     };
   }
 }
@@ -312,7 +345,7 @@ async function rollbackTo(s: Session, target: Deployment, verified: boolean): Pr
   const info: RollbackInfo = { target: target.version, targetVerified: verified, changedKeys: [], restoredSecrets: [], keptSecrets: [], missingSecrets: [], run: emptyRun() };
   let stack: Stack | undefined;
   let result: RolloutResult | undefined;
-  const prefix = s.opts.command === "deploy" ? "rollback " : "";
+  s.phasePrefix = s.opts.command === "deploy" ? "rollback " : "";
   const run = await runPlan(rollbackPlan(), {
     "restore-config": async () => {
       const r = await s.restoreConfig(target, info);
@@ -326,7 +359,8 @@ async function rollbackTo(s: Session, target: Deployment, verified: boolean): Pr
     },
     verify: () => s.verify(stack!, info.run),
     record: () => s.record(stack!, info.run, result!.startedAt),
-  }, s.hooks(prefix));
+  }, s.hooks());
+  s.phasePrefix = "";
   info.run.phases = run.records;
   return { run, info };
 }

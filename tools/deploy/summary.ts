@@ -102,6 +102,28 @@ export function budgetLines(hosts: HostBudget[], containers: DeployedContainer[]
 
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+/**
+ * The part of a failed CLI run worth reading: its "Diagnostics:" section (per resource, what went wrong), without
+ * the outputs and resource counts after it and without the toolchain's "using ... from $PATH" warnings; else its
+ * last lines. The whole output is what --verbose streams.
+ */
+export function conciseEngineError(text: string, maxLines = 40): string {
+  const at = text.indexOf("Diagnostics:");
+  let lines: string[];
+  if (at >= 0) {
+    const section = text.slice(at);
+    const end = ["\nOutputs:", "\nResources:", "\nDuration:"].map((m) => section.indexOf(m)).filter((i) => i > 0).sort((a, b) => a - b)[0];
+    lines = section.slice(0, end).split("\n");
+  } else {
+    lines = text.split("\n");
+  }
+  lines = lines.filter((l) => !/warning: using pulumi-[a-z-]+ from \$PATH/.test(l)).map((l) => l.trimEnd());
+  // A resource whose only diagnostics were those warnings leaves its header alone: drop it.
+  lines = lines.filter((l, i) => !(/^ {2}\S.*:$/.test(l) && (i + 1 >= lines.length || !/^ {4}/.test(lines[i + 1]))));
+  const kept = lines.join("\n").replace(/\n{3,}/g, "\n\n").trim().split("\n");
+  return (kept.length > maxLines ? ["...", ...kept.slice(-maxLines)] : kept).join("\n");
+}
+
 export function describeChanges(changes: OpMap | undefined): string {
   const entries = Object.entries(changes ?? {}).filter(([, n]) => (n ?? 0) > 0);
   const changed = entries.filter(([op]) => op !== "same");
@@ -128,7 +150,8 @@ function failedLines(f: FailedContainer): string[] {
 
 function runLines(title: string, r: RunReport): string[] {
   const lines = [`${title}: ${r.phases.map((p) => `${p.phase} ${seconds(p.ms)}${p.ok ? "" : " FAILED"}`).join(", ") || "nothing ran"}`];
-  if (r.changes) lines.push(`  changes: ${describeChanges(r.changes)}${r.version !== undefined ? ` (version ${r.version})` : ""}`);
+  // A failed update reports no counts (the CLI exits non-zero): its failed resources say what happened.
+  if (r.changes && Object.keys(r.changes).length) lines.push(`  changes: ${describeChanges(r.changes)}${r.version !== undefined ? ` (version ${r.version})` : ""}`);
   const mandatory = r.violations.filter(isMandatory);
   if (mandatory.length) lines.push(`  ${mandatory.length} mandatory policy violation(s):`, ...mandatory.map((v) => `    ${violationLine(v)}`));
   if (r.containers !== undefined) lines.push(`  containers: ${r.containers - r.failed.length} of ${r.containers} running, healthy and as declared`);

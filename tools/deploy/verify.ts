@@ -112,6 +112,24 @@ function stateLine(v: ContainerView): string {
   return parts.join(", ");
 }
 
+function notRunning(view: ContainerView): string | undefined {
+  if (view.State.Restarting || view.State.Status === "restarting") return `restarting (${stateLine(view)})`;
+  if (!view.State.Running) return `not running (${stateLine(view)})`;
+  return undefined;
+}
+
+const unhealthy = (view: ContainerView) => `unhealthy (${view.State.Health?.FailingStreak ?? "?"} failing probes in a row)`;
+
+/**
+ * What is wrong with a container at a glance, without its declared inputs: not running, restarting, unhealthy or
+ * still starting; undefined when it runs and is healthy (or has no healthcheck). For the containers a failed
+ * update leaves behind, which the state may not describe.
+ */
+export function unwell(view: ContainerView): string | undefined {
+  const health = view.State.Health?.Status;
+  return notRunning(view) ?? (health === "unhealthy" ? unhealthy(view) : health === "starting" ? "health starting" : undefined);
+}
+
 /**
  * One look at one container. `elapsedMs` is how long verification has waited for it, `waitMs` how long it may
  * (healthWaitMs, or MIN_WAIT_MS without a healthcheck). Running and as declared are final at once; only a health
@@ -119,8 +137,8 @@ function stateLine(v: ContainerView): string {
  */
 export function judge(c: DeployedContainer, view: ContainerView | undefined, elapsedMs: number, waitMs: number): Verdict {
   if (!view) return { state: "failed", reason: "not on the daemon", problems: [] };
-  if (view.State.Restarting || view.State.Status === "restarting") return { state: "failed", reason: `restarting (${stateLine(view)})`, problems: [] };
-  if (!view.State.Running) return { state: "failed", reason: `not running (${stateLine(view)})`, problems: [] };
+  const down = notRunning(view);
+  if (down) return { state: "failed", reason: down, problems: [] };
   const problems = envelopeProblems(c.inputs, view as unknown as Inspect).filter((p) => !p.startsWith("health:"));
   const image = c.inputs.image;
   if (typeof image === "string" && image.startsWith("sha256:") && view.Image !== image) {
@@ -131,7 +149,7 @@ export function judge(c: DeployedContainer, view: ContainerView | undefined, ela
   const declared = healthWaitMs(c.inputs.healthcheck) !== undefined;
   if (health === "healthy" || (health === undefined && !declared)) return { state: "ok" };
   if (health === undefined) return { state: "failed", reason: "declares a healthcheck, but the daemon runs none", problems: [] };
-  if (health === "unhealthy") return { state: "failed", reason: `unhealthy (${view.State.Health?.FailingStreak ?? "?"} failing probes in a row)`, problems: [] };
+  if (health === "unhealthy") return { state: "failed", reason: unhealthy(view), problems: [] };
   if (elapsedMs < waitMs) return { state: "waiting", reason: `health ${health}` };
   return { state: "failed", reason: `not healthy within ${Math.round(waitMs / 1000)} s (health ${health})`, problems: [] };
 }

@@ -1,5 +1,5 @@
 import { containerLabels, toLabelList } from "../../../lib/labels";
-import { DeployReport, RunReport, budgetLines, describeChanges, renderSummary } from "../../../tools/deploy/summary";
+import { DeployReport, RunReport, budgetLines, conciseEngineError, describeChanges, renderSummary } from "../../../tools/deploy/summary";
 import { DeployedContainer } from "../../../tools/deploy/verify";
 
 /** The summary deploy and rollback print, rendered from given reports, and the budget it computes from the state. */
@@ -112,4 +112,50 @@ test("a rollback whose secrets history could not give says which keep their valu
   expect(lines[0]).toBe("rollback local: rolled back to version 3 and verified (38.2 s)");
   expect(lines).toContain("  secrets NOT restored (the history gave no value), kept as they are now: minidock:postgresPassword");
   expect(lines).toContain("  secrets with no value anywhere: minidock:b2KeyId");
+});
+
+/** The tail of a failed `pulumi up` as the Automation API hands it over (CLI v3.248, a container that never got healthy). */
+const FAILED_UP = `Command failed with exit code 1: /x/bin/pulumi up --yes --skip-preview --message minidock deploy --stack deploytest --non-interactive
+Updating (deploytest):
+   ++ docker:index:Container web-1 **creating failed** [diff: ~envs,image]; error: 1 error occurred:
+    pulumi:pulumi:Stack minidock-deploytest **failed** 1 error; 2 warnings
+Policies:
+    - [advisory]  images-pinned-by-digest  (docker:index/remoteImage:RemoteImage: web-image)
+
+Diagnostics:
+  docker:index:Container (web-1):
+    error:   sdk-v2/provider2.go:572: sdk.helper_schema: container failed to be in healthy state: provider=docker@5.2.0
+    error: 1 error occurred:
+    \t* container failed to be in healthy state
+
+  pulumi:pulumi:Stack (minidock-deploytest):
+    warning: using pulumi-resource-docker from $PATH at /x/bin/pulumi-resource-docker
+    warning: using pulumi-resource-docker from $PATH at /x/bin/pulumi-resource-docker
+    error: update failed
+
+Outputs:
+  - stack: "deploytest"
+
+Resources:
+    +-3 replaced
+
+Duration: 2m13s
+`;
+
+test("conciseEngineError keeps the diagnostics per resource, without outputs, counts and the toolchain's warnings", () => {
+  expect(conciseEngineError(FAILED_UP).split("\n")).toEqual([
+    "Diagnostics:",
+    "  docker:index:Container (web-1):",
+    "    error:   sdk-v2/provider2.go:572: sdk.helper_schema: container failed to be in healthy state: provider=docker@5.2.0",
+    "    error: 1 error occurred:",
+    "    \t* container failed to be in healthy state",
+    "",
+    "  pulumi:pulumi:Stack (minidock-deploytest):",
+    "    error: update failed",
+  ]);
+});
+
+test("conciseEngineError without diagnostics: the last lines", () => {
+  expect(conciseEngineError("a\nb\nc\nd", 2)).toBe("...\nc\nd");
+  expect(conciseEngineError("error: no stack named 'x' found")).toBe("error: no stack named 'x' found");
 });

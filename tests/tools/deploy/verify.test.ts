@@ -1,7 +1,7 @@
 import { containerLabels, toLabelList } from "../../../lib/labels";
 import {
   ContainerView, DeployedContainer, MAX_HEALTH_WAIT_MS, MIN_WAIT_MS, containersOfState, healthTail, healthWaitMs, judge, parseGoDuration,
-  verifyContainers,
+  unwell, verifyContainers,
 } from "../../../tools/deploy/verify";
 
 /**
@@ -118,6 +118,16 @@ describe("judge", () => {
   test("a healthcheck declared but none on the daemon", () => {
     expect(judge(container(), view(null), 0, 10_000)).toMatchObject({ state: "failed", reason: "declares a healthcheck, but the daemon runs none" });
   });
+});
+
+test("unwell: what a failed update left behind, judged without its declared inputs", () => {
+  expect(unwell(view())).toBeUndefined();
+  expect(unwell(view(null))).toBeUndefined();
+  expect(unwell(view({ Status: "unhealthy", FailingStreak: 2, Log: [] }))).toBe("unhealthy (2 failing probes in a row)");
+  expect(unwell(view({ Status: "starting", FailingStreak: 0, Log: [] }))).toBe("health starting");
+  const exited = view();
+  Object.assign(exited.State, { Status: "exited", Running: false, ExitCode: 2 });
+  expect(unwell(exited)).toBe("not running (exited, exit code 2)");
 });
 
 describe("verifyContainers", () => {
