@@ -7,7 +7,7 @@ import { CheckContext, checkSecretRef } from "./secrets";
 import { ServiceConfig, serviceSchema } from "./services";
 import { RawStackConfig } from "./raw";
 import { ResolvedHost, ResolvedService, StackConfig } from "./resolved";
-import { ConfigError, ParsedStack, PlatformCheckContext, PlatformSection, parseSections } from "./stack";
+import { ConfigError, ParsedStack, PlatformCheckContext, PlatformSection, parseSections, sectionOf, servableOf } from "./stack";
 
 function resolveHost(name: string, h: HostConfig): ResolvedHost {
   const remote = h.ssh !== undefined;
@@ -134,9 +134,8 @@ export function resolveStackConfigWith(stack: string, raw: RawStackConfig, platf
     if (h.colima?.sshPrivateKeySecret) checkSecretRef(ctx, `hosts.${name}.colima.sshPrivateKeySecret`, h.colima.sshPrivateKeySecret);
   }
   // Each platform service checks its own references (secrets, hosts, services it names), in the list's order.
-  const sectionOf = (p: PlatformSection) => (parsed as unknown as Record<string, unknown>)[p.key];
-  const platformCtx: PlatformCheckContext = { ...ctx, servable: platforms.flatMap((p) => p.servable?.(sectionOf(p), parsed) ?? []) };
-  for (const p of platforms) p.check?.(sectionOf(p), parsed, platformCtx);
+  const platformCtx: PlatformCheckContext = { ...ctx, servable: servableOf(platforms, parsed) };
+  for (const p of platforms) p.check?.(sectionOf(parsed, p), parsed, platformCtx);
   if (problems.length > 0) throw new ConfigError(problems, [...ctx.missingSecrets]);
 
   const hostNames = Object.keys(parsed.hosts);

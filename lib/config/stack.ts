@@ -74,6 +74,16 @@ export interface PlatformSection<C = unknown> {
   servable?(section: C, stack: Pick<ParsedStack, "networks">): ServableService[];
 }
 
+/** A platform service's own section of a parsed (or resolved) stack config, by its key. */
+export function sectionOf(stack: object, p: PlatformSection): unknown {
+  return (stack as Record<string, unknown>)[p.key];
+}
+
+/** The platform services the tailnet may serve, from every platform service's `servable`. */
+export function servableOf(platforms: readonly PlatformSection[], stack: Pick<ParsedStack, "networks">): ServableService[] {
+  return platforms.flatMap((p) => p.servable?.(sectionOf(stack, p), stack) ?? []);
+}
+
 /** Pulumi hands objects over as JSON and scalars as strings; the schema decides what type each must be. */
 export function parseSectionValue(raw: string): unknown {
   try {

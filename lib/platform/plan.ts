@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../config/hosts";
 import { ResolvedHost, StackConfig } from "../config/resolved";
-import { ServableService } from "../config/stack";
+import { ServableService, servableOf } from "../config/stack";
 import { resolveImage } from "../images";
 import { dockerVolumeNames } from "../naming";
 import { PLATFORM_SERVICES } from "./allPlatformServices";
@@ -15,19 +15,23 @@ import {
  * program deploys and checks. Pure apart from the Pulumi values in `inputs` (secrets, the tailnet's auth keys).
  */
 
-const sectionOf = (config: StackConfig, d: PlatformServiceDefinition) => (config as unknown as Record<string, unknown>)[d.key];
-
 /** The platform services the tailnet may serve (Grafana), from every definition's `servable`. */
 export function servableServices(config: StackConfig, platforms: readonly PlatformServiceDefinition[] = PLATFORM_SERVICES): ServableService[] {
-  return platforms.flatMap((d) => d.servable?.(sectionOf(config, d), config) ?? []);
+  return servableOf(platforms, config);
 }
 
 /** What every definition is given on one host, before any service is planned. */
-function hostPlan(config: StackConfig, host: ResolvedHost, inputs: PlatformInputs, platforms: readonly PlatformServiceDefinition[]): HostPlan {
+function hostPlan(
+  config: StackConfig,
+  host: ResolvedHost,
+  inputs: PlatformInputs,
+  platforms: readonly PlatformServiceDefinition[],
+  servable: ServableService[] = servableServices(config, platforms),
+): HostPlan {
   const dockerApiWanted = platforms.some((d) => d.usesDockerApi?.(config, host) ?? false);
   const proxy = dockerApiWanted ? platforms.map((d) => d.providesDockerApi?.(config, host)).find((p) => p !== undefined) : undefined;
   const dockerApi: DockerApiAccess = proxy ?? { kind: "socket", hostPath: host.dockerSocket };
-  return { config, host, inputs, dockerApi, dockerApiWanted, servable: servableServices(config, platforms), others: [] };
+  return { config, host, inputs, dockerApi, dockerApiWanted, servable, others: [] };
 }
 
 /** The Docker networks of a host: the config's, then those platform services add there (a proxy's own network). */
@@ -50,8 +54,9 @@ export function plannedServices(
   platforms: readonly PlatformServiceDefinition[] = PLATFORM_SERVICES,
 ): PlatformService[] {
   const user: PlatformService[] = config.services.map((spec) => ({ spec, secretEnv: configSecrets(spec, inputs.secret) }));
+  const servable = servableServices(config, platforms);
   const platform = config.hosts.flatMap((host) => {
-    const plan = hostPlan(config, host, inputs, platforms);
+    const plan = hostPlan(config, host, inputs, platforms, servable);
     const first = platforms.filter((d) => !d.needsOtherServices).flatMap((d) => d.services(plan));
     const last = platforms.filter((d) => d.needsOtherServices).flatMap((d) => d.services({ ...plan, others: first }));
     return [...first, ...last];
