@@ -53,26 +53,41 @@ testWithTool("busybox", "busybox awk gives the same output as the system awk", (
   expect(execFileSync("busybox", ["awk", TO_METRICS_AWK], { input: INSPECT }).toString()).toBe(toMetrics(INSPECT));
 }, ["true"]);
 
-// Not under busybox sh: it runs its own sleep and wget applets instead of the stubs, so the loop would not stop.
-test("end to end in dash: stub docker answers, the script pushes Prometheus text to the Pushgateway URL", () => {
-  // Stubs on PATH stand in for the docker CLI (no daemon here), wget (no Pushgateway) and sleep (stops the loop).
+/**
+ * Runs the generated script once in dash with stubs on PATH for the docker CLI (no daemon here), wget (no
+ * Pushgateway) and sleep (which stops the loop with SIGTERM). Returns its directory and what it wrote to stderr.
+ */
+function runWithStubs(prefix: string, stubs: { docker: string; wget: (dir: string) => string }): { dir: string; stderr: string } {
   const fs = jest.requireActual("fs") as typeof import("fs");
   const path = jest.requireActual("path") as typeof import("path");
-  const dir = tempDir("docker-state-");
+  const dir = tempDir(prefix);
   const bin = path.join(dir, "bin");
   fs.mkdirSync(bin);
   const stub = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
-  stub("docker", `case "$1" in ps) echo a1; echo b2;; inspect) printf '%s' '${INSPECT}';; esac`);
-  stub("wget", `for a in "$@"; do case "$a" in --post-file=*) cp "\${a#--post-file=}" "${dir}/pushed.prom";; http*) echo "$a" > "${dir}/url";; esac; done`);
+  stub("docker", stubs.docker);
+  stub("wget", stubs.wget(dir));
   stub("sleep", "kill -TERM $PPID");
   fs.writeFileSync(path.join(dir, "script.sh"), dockerStateScript());
+  let stderr = "";
   try {
     execFileSync("dash", [path.join(dir, "script.sh")], { env: { PATH: `${bin}:/usr/bin:/bin`, STATE_DIR: dir }, stdio: "pipe", timeout: 10000 });
-  } catch {
+  } catch (e) {
     // Ends with SIGTERM from the sleep stub.
+    stderr = String((e as { stderr?: Buffer }).stderr ?? "");
   } finally {
-    fs.rmSync(path.join(dir, "bin"), { recursive: true, force: true });
+    fs.rmSync(bin, { recursive: true, force: true });
   }
+  return { dir, stderr };
+}
+
+// Not under busybox sh: it runs its own sleep and wget applets instead of the stubs, so the loop would not stop.
+test("end to end in dash: stub docker answers, the script pushes Prometheus text to the Pushgateway URL", () => {
+  const fs = jest.requireActual("fs") as typeof import("fs");
+  const path = jest.requireActual("path") as typeof import("path");
+  const { dir } = runWithStubs("docker-state-", {
+    docker: `case "$1" in ps) echo a1; echo b2;; inspect) printf '%s' '${INSPECT}';; esac`,
+    wget: (d) => `for a in "$@"; do case "$a" in --post-file=*) cp "\${a#--post-file=}" "${d}/pushed.prom";; http*) echo "$a" > "${d}/url";; esac; done`,
+  });
   expect(fs.readFileSync(path.join(dir, "url"), "utf8").trim()).toBe("http://pushgateway:9091/metrics/job/minidock_docker_state");
   expect(fs.readFileSync(path.join(dir, "pushed.prom"), "utf8")).toBe(toMetrics(INSPECT));
   expect(fs.existsSync(path.join(dir, "pushed"))).toBe(true);
@@ -84,22 +99,7 @@ test.each([
 ])("a failed %s pushes nothing, so the series go stale instead of vanishing", (_what, dockerStub) => {
   const fs = jest.requireActual("fs") as typeof import("fs");
   const path = jest.requireActual("path") as typeof import("path");
-  const dir = tempDir("docker-state-fail-");
-  const bin = path.join(dir, "bin");
-  fs.mkdirSync(bin);
-  const stub = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
-  stub("docker", dockerStub);
-  stub("wget", `touch "${dir}/wget-called"`);
-  stub("sleep", "kill -TERM $PPID");
-  fs.writeFileSync(path.join(dir, "script.sh"), dockerStateScript());
-  let stderr = "";
-  try {
-    execFileSync("dash", [path.join(dir, "script.sh")], { env: { PATH: `${bin}:/usr/bin:/bin`, STATE_DIR: dir }, stdio: "pipe", timeout: 10000 });
-  } catch (e) {
-    stderr = String((e as { stderr?: Buffer }).stderr ?? "");
-  } finally {
-    fs.rmSync(bin, { recursive: true, force: true });
-  }
+  const { dir, stderr } = runWithStubs("docker-state-fail-", { docker: dockerStub, wget: (d) => `touch "${d}/wget-called"` });
   expect(stderr).toMatch(/docker-state: docker (ps|inspect) failed; not pushing/);
   expect(fs.existsSync(path.join(dir, "wget-called"))).toBe(false);
   expect(fs.existsSync(path.join(dir, "pushed"))).toBe(false);
