@@ -8,6 +8,7 @@ import {
   containerAllocation, containerLabels, parseContainerLabels, secretEnvLabel, toLabelList, volumeLabels,
 } from "../lib/labels";
 import { containerName, containerResourceName, imageResourceName, volumeName } from "../lib/naming";
+import { healthWaitSeconds, rolloutOf } from "../lib/rollout";
 
 export interface ServiceArgs {
   /** The validated service: every default already applied by the config contract. */
@@ -85,6 +86,9 @@ export class Service extends pulumi.ComponentResource {
         : pulumi.secret(pulumi.all(secretEntries.map(([k, v]) => pulumi.output(v).apply((val) => `${k}=${val}`))).apply((s) => [...plainEnv, ...s]));
 
     const inputs = containerInputs(spec);
+    const rollout = rolloutOf(spec).order;
+    const startFirst = rollout === "start-first";
+    const health = spec.healthcheck !== undefined && spec.healthcheck.test[0] !== "NONE" ? spec.healthcheck : undefined;
     const hostNetwork = spec.unsafe.networkMode !== undefined;
     const networkRefs = spec.networks.map((n) => args.networks[n]);
 
@@ -115,6 +119,7 @@ export class Service extends pulumi.ComponentResource {
           hostCpus: host.cpus,
           hostDiskGb: host.diskGb,
           configKey: spec.tier === "workload" ? serviceConfigKey(spec.name) : undefined,
+          rollout,
         }),
         // Names only; last, so no extra label can claim a literal env entry is a secret.
         ...secretEnvLabel(secretEntries.map(([k]) => k)),
@@ -123,9 +128,13 @@ export class Service extends pulumi.ComponentResource {
         name: containerName(spec.name, replica), labels: parseContainerLabels(toLabelList(labels)),
         memory: inputs.memory, cpus: inputs.cpus, logDriver: inputs.logDriver, logOpts: inputs.logOpts,
       })!);
+      const replicaName = containerName(spec.name, replica);
       this.containers.push(
         new docker.Container(containerResourceName(name, replica), {
-          name: containerName(spec.name, replica),
+          // start-first: the new container runs beside the old one, so it cannot take the old one's name. The
+          // engine names it from Pulumi.yaml's autonaming pattern (minidock-<resource>-<6 hex>) and picks a fresh
+          // name on each replacement; the replica's own name stays reachable as a network alias below.
+          name: startFirst ? undefined : replicaName,
           image: this.image.imageId,
           ...inputs,
           envs,
@@ -134,15 +143,16 @@ export class Service extends pulumi.ComponentResource {
           // bridge before it starts, then connects it to each network below with its aliases. Naming the first
           // network here instead made the daemon drop that network's aliases (the service name) on connect.
           networkMode: hostNetwork ? spec.unsafe.networkMode : undefined,
-          networksAdvanced: hostNetwork ? undefined : networkRefs.map((n) => ({ name: n.name, aliases: [spec.name] })),
+          networksAdvanced: hostNetwork ? undefined : networkRefs.map((n) => ({ name: n.name, aliases: startFirst ? [spec.name, replicaName] : [spec.name] })),
           ports: spec.ports.map((p) => ({ internal: p.target, external: p.published, ip: p.bind, protocol: p.protocol })),
           volumes: volumes.length > 0 ? volumes : undefined,
           mounts: mounts.length > 0 ? mounts : undefined,
           uploads: args.uploads?.map((u) => ({ file: u.file, content: u.content, executable: u.executable })),
-          // Fail the deployment when the container never becomes healthy, instead of reporting success.
-          wait: spec.healthcheck !== undefined && spec.healthcheck.test[0] !== "NONE",
-          waitTimeout: 120,
-        }, { ...child, deleteBeforeReplace: true }),
+          // The health gate: the update fails when the new container is not healthy by the time the daemon would
+          // have called it unhealthy, instead of reporting success (and, start-first, before the old one stops).
+          wait: health !== undefined,
+          waitTimeout: health ? healthWaitSeconds(health) : undefined,
+        }, { ...child, deleteBeforeReplace: !startFirst }),
       );
     }
 

@@ -1,5 +1,6 @@
 import { Allocation, LogDisk, logDiskOf } from "./budget";
 import { PROJECT, Tier } from "./naming";
+import { RolloutOrder } from "./rollout";
 
 /**
  * The label contract: every `minidock.*` label the program writes on containers, volumes and networks, and the one
@@ -37,6 +38,11 @@ export const LABEL = {
    * name the user's key (lib/configKeys.ts) from it instead of the docker input; platform containers have none.
    */
   configKey: "minidock.config-key",
+  /**
+   * On containers: how a change replaces them (lib/rollout.ts), `start-first` or `stop-first`. The budget counts a
+   * start-first service's extra replica during its rollout from it.
+   */
+  rollout: "minidock.rollout",
 } as const;
 
 /** The host budget labels, in the order the budget rule names missing ones. */
@@ -72,6 +78,7 @@ export interface ContainerLabelInput {
   hostDiskGb: number;
   /** lib/configKeys.ts serviceConfigKey, for containers of config services. */
   configKey?: string;
+  rollout: RolloutOrder;
 }
 
 export function containerLabels(l: ContainerLabelInput): Record<string, string> {
@@ -84,6 +91,7 @@ export function containerLabels(l: ContainerLabelInput): Record<string, string> 
     [LABEL.hostReserveMb]: String(l.hostReserveMb),
     [LABEL.hostCpus]: String(l.hostCpus),
     [LABEL.hostDiskGb]: String(l.hostDiskGb),
+    [LABEL.rollout]: l.rollout,
     ...(l.configKey ? { [LABEL.configKey]: l.configKey } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { addressesOverlap, hostAddress, withPort } from "../addresses";
 import { DEFAULTS } from "../defaults";
+import { rolloutProblem } from "../rollout";
 import { describeValue } from "./errors";
 import { HostConfig, colimaSchema } from "./hosts";
 import { checkServiceRefs, placeServices } from "./references";
@@ -87,6 +88,8 @@ function crossCheck(parsed: CrossCheckView, ctx: CheckContext): void {
       checkSecretRef(ctx, `${at}.secretEnv.${env}`, key);
       if (env in svc.env) problems.push(`${at}.secretEnv.${env}: also set in env; keep it in one place`);
     }
+    const rollout = rolloutProblem(at, svc);
+    if (rollout) problems.push(rollout);
     svc.ports.forEach((p, index) => published.push({ host, service: name, index, bind: p.bind, port: p.published, protocol: p.protocol }));
     // Docker publishes no port of a container whose only networks are internal: the port would be unreachable,
     // and the provider, reading back no ports, would replace the container on every `pulumi up`.

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFAULTS } from "../defaults";
 import { pinProblem } from "../images";
+import { ROLLOUT_ORDERS, RolloutOrder } from "../rollout";
 import { describeValue } from "./errors";
 import {
   absolutePath, cpuString, envName, goDuration, ipAddress, nonNegativeInt, port, positiveInt, resourceName, sizeString,
@@ -159,6 +160,8 @@ const serviceObject = z
     logs: logs.default({}),
     shmSizeMb: positiveInt.optional(),
     stopGraceSeconds: nonNegativeInt.default(DEFAULTS.stopGraceSeconds),
+    /** How a change replaces its containers (lib/rollout.ts); unset: start-first for replicated services that can. */
+    rollout: z.enum(ROLLOUT_ORDERS as [RolloutOrder, ...RolloutOrder[]]).optional(),
     unsafe: unsafe.default({}),
   })
   .strict()

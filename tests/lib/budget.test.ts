@@ -26,7 +26,7 @@ function allocationsOf(services: TestService[]): Allocation[] {
   return services.flatMap((s) =>
     Array.from({ length: s.replicas }, (_, i) => {
       const labels = containerLabels({
-        stack: "test", host: s.host, service: s.name, replica: i + 1, tier: s.tier, hostMemoryMb: 0, hostReserveMb: 0, hostCpus: 0, hostDiskGb: 0,
+        stack: "test", host: s.host, service: s.name, replica: i + 1, tier: s.tier, hostMemoryMb: 0, hostReserveMb: 0, hostCpus: 0, hostDiskGb: 0, rollout: "stop-first",
       });
       return containerAllocation({
         name: `${s.name}-${i + 1}`, labels: parseContainerLabels(toLabelList(labels)), memory: s.memoryMb, cpus: s.cpus, logDriver: s.logs.driver, logOpts: logOptsOf(s.logs),

@@ -5,7 +5,7 @@ import {
 
 const input = {
   stack: "mini", host: "mini", service: "postgres", replica: 2, tier: "workload" as const,
-  hostMemoryMb: 14336, hostReserveMb: 1024, hostCpus: 8, hostDiskGb: 100, configKey: "services.postgres",
+  hostMemoryMb: 14336, hostReserveMb: 1024, hostCpus: 8, hostDiskGb: 100, configKey: "services.postgres", rollout: "stop-first" as const,
 };
 
 describe("container labels: written once, parsed once", () => {
@@ -27,7 +27,7 @@ describe("container labels: written once, parsed once", () => {
   test("the values are the contract's strings: names sorted, numbers in decimal, no config key for platform containers", () => {
     expect(containerLabels({ ...input, tier: "platform", configKey: undefined })).toEqual({
       [LABEL.project]: "minidock", [LABEL.stack]: "mini", [LABEL.host]: "mini", [LABEL.service]: "postgres", [LABEL.replica]: "2",
-      [LABEL.tier]: "platform", [LABEL.hostMemoryMb]: "14336", [LABEL.hostReserveMb]: "1024", [LABEL.hostCpus]: "8", [LABEL.hostDiskGb]: "100",
+      [LABEL.tier]: "platform", [LABEL.hostMemoryMb]: "14336", [LABEL.hostReserveMb]: "1024", [LABEL.hostCpus]: "8", [LABEL.hostDiskGb]: "100", [LABEL.rollout]: "stop-first",
     });
     expect(secretEnvLabel(["B", "A"])).toEqual({ [LABEL.secretEnv]: "A,B" });
     expect(secretEnvLabel([])).toEqual({ [LABEL.secretEnv]: "" });

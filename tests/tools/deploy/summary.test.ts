@@ -7,7 +7,7 @@ const labelled = (service: string, replica: number, memory: number, tier: "workl
   name: `minidock-${service}-${replica}`, urn: `urn:${service}-${replica}`, host: "local", service,
   inputs: {
     memory, cpus: "0.25", logDriver: "json-file", logOpts: { "max-size": "10m", "max-file": "3" },
-    labels: toLabelList(containerLabels({ stack: "local", host: "local", service, replica, tier, hostMemoryMb: 2048, hostReserveMb: 256, hostCpus: 2, hostDiskGb: 10 })),
+    labels: toLabelList(containerLabels({ stack: "local", host: "local", service, replica, tier, hostMemoryMb: 2048, hostReserveMb: 256, hostCpus: 2, hostDiskGb: 10, rollout: "stop-first" })),
   },
 });
 const HOST = { host: "local", memoryMb: 2048, reserveMb: 256, cpus: 2, diskGb: 10 };

@@ -10,7 +10,7 @@ import {
  */
 const MiB = 1024 * 1024;
 const labels = toLabelList(containerLabels({
-  stack: "local", host: "local", service: "web", replica: 1, tier: "workload", hostMemoryMb: 2048, hostReserveMb: 256, hostCpus: 2, hostDiskGb: 10,
+  stack: "local", host: "local", service: "web", replica: 1, tier: "workload", hostMemoryMb: 2048, hostReserveMb: 256, hostCpus: 2, hostDiskGb: 10, rollout: "stop-first" as const,
 }));
 const inputs = (): Record<string, unknown> => ({
   name: "minidock-web-1", image: "sha256:aaaa", memory: 32, memorySwap: 32, cpus: "0.25", labels,
