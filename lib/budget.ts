@@ -1,5 +1,6 @@
 import { DEFAULTS } from "./defaults";
 import { Tier } from "./naming";
+import type { RolloutOrder } from "./rollout";
 
 /**
  * The host budget arithmetic, memory and log disk, in one place. The program reports it as stack outputs, the
@@ -12,6 +13,13 @@ import { Tier } from "./naming";
  * Log disk is in bytes, counted the way the daemon reads log sizes: `10m` is 10,000,000 bytes (json-file and
  * local parse max-size with go-units FromHumanSize, decimal). A host's diskGb counts 10^9 bytes per GB, a little
  * less than the GiB Colima gives, so the allowance never overstates the disk.
+ *
+ * A host's memory is checked at its rollout peak, not only at rest. `npm run deploy` rolls one service at a
+ * time and one replica at a time; a start-first replica (lib/rollout.ts) runs beside its old copy until it is
+ * healthy, so during a rollout the host holds at most one container more than at rest: the largest single
+ * replica among its start-first services (the surge). A stop-first replica is stopped before its replacement
+ * starts and adds nothing. The host fits only if at rest + surge fits: a stack that fits at rest but not during
+ * its own rollout is refused at preview, like one that does not fit at all.
  */
 
 export interface HostBudget {
@@ -32,6 +40,8 @@ export interface Allocation {
   cpus: number;
   /** What its logs may take on the host's disk (logDiskOf). */
   logs: LogDisk;
+  /** How a change replaces it (minidock.rollout): a start-first container briefly has a second copy. */
+  rollout: RolloutOrder;
 }
 
 // ---- Log disk -------------------------------------------------------------------------------------------------
@@ -102,6 +112,8 @@ export function formatBytes(bytes: number): string {
 export interface ServiceLine {
   service: string;
   tier: Tier;
+  /** start-first when any of its replicas is (they normally agree), so the line never understates the surge. */
+  rollout: RolloutOrder;
   replicas: number;
   memoryEachMb: number;
   memoryMb: number;
@@ -112,14 +124,33 @@ export interface ServiceLine {
   logBytes: number;
 }
 
+/** The one extra container a rollout runs on a host at its peak: a replica of a start-first service. */
+export interface RolloutSurge {
+  service: string;
+  tier: Tier;
+  memoryMb: number;
+}
+
 export interface HostReport extends HostBudget {
   services: ServiceLine[];
   declaredMb: number;
   platformMb: number;
   workloadMb: number;
   cpusDeclared: number;
-  /** memoryMb - reserveMb - declaredMb; negative when over budget. */
+  /** declaredMb + reserveMb: what the host holds when nothing is rolling. */
+  atRestMb: number;
+  /** memoryMb - atRestMb (= memoryMb - reserveMb - declaredMb); negative when over budget at rest. */
   headroomMb: number;
+  fitsAtRest: boolean;
+  /** The largest single replica among the host's start-first services; undefined when none rolls start-first. */
+  surge?: RolloutSurge;
+  /** surge.memoryMb, or 0. */
+  surgeMb: number;
+  /** atRestMb + surgeMb: the most the host holds while `npm run deploy` rolls it. */
+  rolloutPeakMb: number;
+  /** memoryMb - rolloutPeakMb; negative when over budget during a rollout. */
+  rolloutHeadroomMb: number;
+  /** The host's memory verdict: the rollout peak fits (which implies the host fits at rest). */
   fits: boolean;
   cpuFits: boolean;
   /** The share of diskGb all containers' logs may take together (pack config maxLogDiskPercent). */
@@ -154,7 +185,7 @@ function serviceLines(allocations: Allocation[]): ServiceLine[] {
     const logBytes = logBytesOf(a.logs);
     if (!line) {
       lines.set(a.service, {
-        service: a.service, tier: a.tier, replicas: 1, memoryEachMb: a.memoryMb, memoryMb: a.memoryMb, cpus: a.cpus,
+        service: a.service, tier: a.tier, rollout: a.rollout, replicas: 1, memoryEachMb: a.memoryMb, memoryMb: a.memoryMb, cpus: a.cpus,
         logEachBytes: logBytes, logRotation: rotationOf(a.logs), logBytes,
       });
     } else {
@@ -162,6 +193,7 @@ function serviceLines(allocations: Allocation[]): ServiceLine[] {
       line.memoryMb += a.memoryMb;
       line.cpus += a.cpus;
       line.logBytes += logBytes;
+      if (a.rollout === "start-first") line.rollout = "start-first";
       // Replicas normally match; if one differs, show the largest so the line never understates.
       line.memoryEachMb = Math.max(line.memoryEachMb, a.memoryMb);
       if (logBytes > line.logEachBytes) {
@@ -187,6 +219,21 @@ export function logAllowanceBytes(diskGb: number, percent: number): number {
   return Math.floor((diskGb * 1e9 * percent) / 100);
 }
 
+/**
+ * The surge of a host's rollout: the largest single replica (memory) among its start-first containers, first
+ * declared on a tie. One, not a sum: `npm run deploy` rolls one service at a time and one replica at a time, so
+ * at most one replacement runs beside its old copy. Stop-first containers add nothing: the old one stops first.
+ * Undefined when nothing on the host rolls start-first.
+ */
+export function rolloutSurge(allocations: Allocation[]): RolloutSurge | undefined {
+  let surge: RolloutSurge | undefined;
+  for (const a of allocations) {
+    if (a.rollout !== "start-first") continue;
+    if (!surge || a.memoryMb > surge.memoryMb) surge = { service: a.service, tier: a.tier, memoryMb: a.memoryMb };
+  }
+  return surge;
+}
+
 export function evaluateHost(budget: HostBudget, allocations: Allocation[], opts: BudgetOptions = {}): HostReport {
   const mine = allocations.filter((a) => a.host === budget.host);
   const logDiskPercent = opts.logDiskPercent ?? DEFAULTS.maxLogDiskPercent;
@@ -197,7 +244,11 @@ export function evaluateHost(budget: HostBudget, allocations: Allocation[], opts
   const declaredMb = sum(mine.map((a) => a.memoryMb));
   const platformMb = sum(mine.filter((a) => a.tier === "platform").map((a) => a.memoryMb));
   const cpusDeclared = round2(sum(mine.map((a) => a.cpus)));
-  const headroomMb = budget.memoryMb - budget.reserveMb - declaredMb;
+  const atRestMb = declaredMb + budget.reserveMb;
+  const headroomMb = budget.memoryMb - atRestMb;
+  const surge = rolloutSurge(mine);
+  const surgeMb = surge?.memoryMb ?? 0;
+  const rolloutPeakMb = atRestMb + surgeMb;
   return {
     ...budget,
     services,
@@ -205,8 +256,14 @@ export function evaluateHost(budget: HostBudget, allocations: Allocation[], opts
     platformMb,
     workloadMb: declaredMb - platformMb,
     cpusDeclared,
+    atRestMb,
     headroomMb,
-    fits: headroomMb >= 0,
+    fitsAtRest: headroomMb >= 0,
+    surge,
+    surgeMb,
+    rolloutPeakMb,
+    rolloutHeadroomMb: budget.memoryMb - rolloutPeakMb,
+    fits: rolloutPeakMb <= budget.memoryMb,
     cpuFits: cpusDeclared <= budget.cpus,
     logDiskPercent,
     logAllowanceBytes: allowance,
@@ -230,11 +287,23 @@ export function describeServices(services: ServiceLine[]): string {
     .join(", ");
 }
 
-/** `13824 MB declared + 1024 reserve = 14848 > 14336 budget (agent 3x2048, postgres 1024, ...)` */
+/** `one extra agent replica, start-first`: what the surge is, in the words of the budget messages. */
+export function describeSurge(s: RolloutSurge): string {
+  return `one extra ${s.service} replica, start-first`;
+}
+
+/**
+ * The memory check as one line, against the rollout peak:
+ * - nothing rolls start-first: `13824 MB declared + 1024 reserve = 14848 > 14336 budget (agent 3x2048, ...)`;
+ * - a surge: `9904 MB at rest (8880 declared + 1024 reserve) + 2048 rollout surge (one extra agent replica,
+ *   start-first) = 11952 <= 14336 budget (agent 3x2048, ...)`.
+ */
 export function memoryArithmetic(r: HostReport): string {
-  const total = r.declaredMb + r.reserveMb;
-  const op = total > r.memoryMb ? ">" : "<=";
-  return `${r.declaredMb} MB declared + ${r.reserveMb} reserve = ${total} ${op} ${r.memoryMb} budget (${describeServices(r.services)})`;
+  const op = r.fits ? "<=" : ">";
+  const services = describeServices(r.services);
+  if (!r.surge) return `${r.declaredMb} MB declared + ${r.reserveMb} reserve = ${r.atRestMb} ${op} ${r.memoryMb} budget (${services})`;
+  return `${r.atRestMb} MB at rest (${r.declaredMb} declared + ${r.reserveMb} reserve) + ${r.surgeMb} rollout surge (${describeSurge(r.surge)}) = ` +
+    `${r.rolloutPeakMb} ${op} ${r.memoryMb} budget (${services})`;
 }
 
 /** `host mini: 13824 MB declared + 1024 reserve = 14848 > 14336 budget (agent 3x2048, postgres 1024, ...)` */

@@ -1,6 +1,6 @@
 import { Allocation, LogDisk, logDiskOf } from "./budget";
 import { PROJECT, Tier } from "./naming";
-import { RolloutOrder } from "./rollout";
+import { ROLLOUT_ORDERS, RolloutOrder } from "./rollout";
 
 /**
  * The label contract: every `minidock.*` label the program writes on containers, volumes and networks, and the one
@@ -161,11 +161,22 @@ export interface ContainerLabels {
   /** The host's budget as this container carries it; a field is undefined when its label is missing or not a number. */
   hostBudget: { memoryMb?: number; reserveMb?: number; cpus?: number; diskGb?: number };
   configKey?: string;
+  /**
+   * How a change replaces the container (minidock.rollout). Absent reads as `stop-first`: only Service writes
+   * `start-first`, and only on containers it leaves unnamed so a replacement can run beside them. A container
+   * without the label was made some other way (a raw docker.Container, or a state written before the label
+   * existed), keeps a fixed name, and so cannot have its replacement beside it: it adds no replica to a rollout.
+   * A value that is neither order is listed in `invalid` and also reads as `stop-first`.
+   */
+  rollout: RolloutOrder;
   secretEnv: string[];
   backupDumpOf: string[];
   /** Contract labels that are absent or empty. */
   missing: string[];
-  /** Contract labels that are set but unreadable: a number label that is not a number, a tier that is neither. */
+  /**
+   * Contract labels that are set but unreadable: a number label that is not a number, a tier or a rollout order
+   * that is neither of its two values.
+   */
   invalid: string[];
   /** Every label as given, for messages that quote them. */
   raw: Record<string, string>;
@@ -178,11 +189,13 @@ export function parseContainerLabels(list: unknown): ContainerLabels {
   const raw = fromLabelList(list);
   const replica = numberOf(raw[LABEL.replica]);
   const tierText = textOf(raw[LABEL.tier]);
+  const rolloutText = textOf(raw[LABEL.rollout]);
   const missing = REQUIRED.filter((k) => textOf(raw[k]) === undefined);
   const invalid = [
     ...(tierText !== undefined && tierText !== "platform" && tierText !== "workload" ? [LABEL.tier] : []),
     ...(raw[LABEL.replica] && (replica === undefined || !Number.isInteger(replica) || replica < 1) ? [LABEL.replica] : []),
     ...HOST_BUDGET_LABELS.filter((k) => textOf(raw[k]) !== undefined && numberOf(raw[k]) === undefined),
+    ...(rolloutText !== undefined && !(ROLLOUT_ORDERS as readonly string[]).includes(rolloutText) ? [LABEL.rollout] : []),
   ];
   return {
     project: textOf(raw[LABEL.project]),
@@ -198,6 +211,7 @@ export function parseContainerLabels(list: unknown): ContainerLabels {
       diskGb: numberOf(raw[LABEL.hostDiskGb]),
     },
     configKey: textOf(raw[LABEL.configKey]),
+    rollout: rolloutText === "start-first" ? "start-first" : "stop-first",
     secretEnv: listOfNames(raw[LABEL.secretEnv]),
     backupDumpOf: listOfNames(raw[LABEL.backupDumpOf]),
     missing,
@@ -259,6 +273,7 @@ export function containerAllocation(c: BudgetedContainer): Allocation | undefine
     tier: c.labels.tier,
     memoryMb: typeof c.memory === "number" && c.memory > 0 ? c.memory : 0,
     cpus: Number(c.cpus ?? 0) || 0,
+    rollout: c.labels.rollout,
     logs: c.logs ?? logDiskOf(typeof c.logDriver === "string" ? c.logDriver : undefined, opts && { "max-size": opts["max-size"], "max-file": opts["max-file"] }),
   };
 }

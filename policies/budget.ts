@@ -4,6 +4,7 @@ import {
 } from "../lib/budget";
 import { DEFAULTS } from "../lib/defaults";
 import { ContainerLabels, HOST_BUDGET_LABELS, LABEL, containerAllocation } from "../lib/labels";
+import { ROLLOUT_ORDERS } from "../lib/rollout";
 import { MinidockPolicy, TYPE, at, containerLabelsOf, defineRule, forStackType, forType, isUnknown, known, unknownMessage } from "./ruleKit";
 
 /**
@@ -91,17 +92,29 @@ function biggestWorkload(services: ServiceLine[], by: (s: ServiceLine) => number
   return [...services].filter((s) => s.tier === "workload" && by(s) > 0).sort((a, b) => by(b) - by(a))[0];
 }
 
+/** What to change when a host is over: the start-first service when only its rollout surge breaks the budget. */
+function memoryRemedy(r: HostReport): string {
+  const move = "or move a service to another host";
+  if (r.fitsAtRest && r.surge) {
+    const s = r.surge.service;
+    return r.surge.tier === "workload"
+      ? `it fits at rest, not while a new ${s} replica runs beside its old copy; lower services.${s}.memoryMb, set services.${s}.rollout: stop-first (each replica then stops before its replacement starts), ${move}`
+      : `it fits at rest, not while a new ${s} replica runs beside its old copy; lower that platform service's memory ${move}`;
+  }
+  const big = biggestWorkload(r.services, (s) => s.memoryMb);
+  const lower = big ? `lower services.${big.service}.memoryMb or services.${big.service}.replicas` : "lower the platform services' memory (monitoring.memoryMb.<component>)";
+  return `${lower}, ${move}`;
+}
+
 export const hostMemoryFits: StackValidationPolicy = defineRule("budget", ["CIS 5.11", "minidock"], {
   name: "budget-host-memory",
-  description: "On each host, the memory of all containers plus the host's reserve must fit the host's memoryMb.",
+  description: "On each host, the memory of all containers plus the host's reserve, plus the rollout surge (the largest replica of a start-first service, which runs beside its old copy while `npm run deploy` rolls it), must fit the host's memoryMb.",
   enforcementLevel: "mandatory",
   validateStack: forStackType(TYPE.container, (containers, _args, report) => {
     for (const { report: r, group } of hostReports(containers, report)) {
       if (r.memoryMb <= 0) continue; // no budget labels: budget-container-host-labels reports it
       if (r.fits) continue;
-      const big = biggestWorkload(r.services, (s) => s.memoryMb);
-      const lower = big ? `lower services.${big.service}.memoryMb or services.${big.service}.replicas` : "lower the platform services' memory (monitoring.memoryMb.<component>)";
-      report(`hosts.${r.host}.memoryMb: ${memoryArithmetic(r)}: ${-r.headroomMb} MB over; ${lower}, or move a service to another host`, group.providerUrn);
+      report(`hosts.${r.host}.memoryMb: ${memoryArithmetic(r)}: ${-r.rolloutHeadroomMb} MB over; ${memoryRemedy(r)}`, group.providerUrn);
     }
   }),
 });
@@ -205,7 +218,7 @@ export const containerLimits: ResourceValidationPolicy = defineRule("budget", ["
 
 export const containerHostLabels: ResourceValidationPolicy = defineRule("budget", ["minidock"], {
   name: "budget-container-host-labels",
-  description: "Every container must carry minidock.host and its host's budget labels, or it cannot be budgeted.",
+  description: "Every container must carry minidock.host and its host's budget labels, or it cannot be budgeted; a minidock.rollout label, where set, must be start-first or stop-first.",
   enforcementLevel: "mandatory",
   validateResource: forType(TYPE.container, (props, _args, report) => {
     const labels = containerLabelsOf(props);
@@ -213,6 +226,10 @@ export const containerHostLabels: ResourceValidationPolicy = defineRule("budget"
     if (!labels.host) return report(`no ${LABEL.host} label: the container is invisible to the host budget; create it through the Service component`);
     const unreadable = HOST_BUDGET_LABELS.filter((k) => labels.missing.includes(k) || labels.invalid.includes(k));
     if (unreadable.length > 0) report(`labels ${unreadable.join(", ")} missing or not numbers: host ${labels.host}'s budget is unknown`);
+    // Unreadable, it counts as stop-first (no rollout surge), which may understate the host's peak.
+    if (labels.invalid.includes(LABEL.rollout)) {
+      report(`label ${LABEL.rollout} ${JSON.stringify(labels.raw[LABEL.rollout])} is neither ${ROLLOUT_ORDERS.join(" nor ")}: the host budget cannot tell whether a rollout runs an extra replica; create the container through the Service component`);
+    }
   }),
 });
 

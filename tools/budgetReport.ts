@@ -1,5 +1,5 @@
 import {
-  Allocation, BudgetOptions, HostBudget, HostReport, ServiceLine, biggestLogs, describeLogDisk, describeMemory, evaluateBudget, formatBytes, round2,
+  Allocation, BudgetOptions, HostBudget, HostReport, ServiceLine, biggestLogs, describeLogDisk, describeMemory, describeSurge, evaluateBudget, formatBytes, round2,
 } from "../lib/budget";
 import { TYPE } from "../lib/dockerTypes";
 import { containerAllocation, parseContainerLabels } from "../lib/labels";
@@ -36,10 +36,17 @@ export const hostFits = (r: HostReport) => r.fits && r.logFits;
 const sumMb = (lines: ServiceLine[]) => lines.reduce((a, l) => a + l.memoryMb, 0);
 
 function tierRows(title: string, lines: ServiceLine[]): string[] {
-  const rows = lines.map((l) => `| ${l.service} | ${l.tier} | ${l.replicas} | ${l.memoryEachMb} | ${l.memoryMb} | ${round2(l.cpus)} |`);
-  if (lines.length === 0) rows.push(`| _none_ | ${title} | 0 | | 0 | |`);
-  rows.push(`| **${title} total** | | ${lines.reduce((a, l) => a + l.replicas, 0)} | | **${sumMb(lines)}** | |`);
+  const rows = lines.map((l) => `| ${l.service} | ${l.tier} | ${l.replicas} | ${l.rollout} | ${l.memoryEachMb} | ${l.memoryMb} | ${round2(l.cpus)} |`);
+  if (lines.length === 0) rows.push(`| _none_ | ${title} | 0 | | | 0 | |`);
+  rows.push(`| **${title} total** | | ${lines.reduce((a, l) => a + l.replicas, 0)} | | | **${sumMb(lines)}** | |`);
   return rows;
+}
+
+/** The heading's verdict: against the rollout peak, with the host at rest beside it when a surge makes them differ. */
+function memoryStatus(r: HostReport): string {
+  if (r.fits) return r.surge ? `fits during a rollout, ${r.rolloutHeadroomMb} MB headroom (${r.headroomMb} MB at rest)` : `fits, ${r.headroomMb} MB headroom`;
+  if (r.fitsAtRest) return `OVER BUDGET by ${-r.rolloutHeadroomMb} MB during a rollout (fits at rest, ${r.headroomMb} MB headroom)`;
+  return `OVER BUDGET by ${-r.rolloutHeadroomMb} MB${r.surge ? ` during a rollout, ${-r.headroomMb} MB at rest` : ""}`;
 }
 
 /** Per host, disk: each service's log rotation and what it may keep, biggest first, against the allowance. */
@@ -59,24 +66,31 @@ export function logTable(r: HostReport): string {
   ].join("\n");
 }
 
-/** Per host: platform services, then workload, each with a subtotal, then reserve, budget and headroom. */
+/**
+ * Per host: platform services, then workload, each with a subtotal and how it rolls; then reserve, the host at
+ * rest, the rollout surge (one extra replica of the largest start-first service, while `npm run deploy` rolls
+ * it), the rollout peak, the budget and the headroom left at that peak.
+ */
 export function hostTable(r: HostReport): string {
   // Biggest first, like the budget policy's message: the top row is what to cut.
   const bySize = [...r.services].sort((a, b) => b.memoryMb - a.memoryMb || a.service.localeCompare(b.service));
   const platform = bySize.filter((s) => s.tier === "platform");
   const workload = bySize.filter((s) => s.tier === "workload");
-  const status = r.fits ? `fits, ${r.headroomMb} MB headroom` : `OVER BUDGET by ${-r.headroomMb} MB`;
+  const surge = r.surge ? `rollout surge: ${describeSurge(r.surge)}` : "rollout surge: none (no start-first service)";
   return [
-    `### host ${r.host}: ${status}`,
+    `### host ${r.host}: ${memoryStatus(r)}`,
     "",
-    "| service | tier | replicas | memory each (MB) | total (MB) | cpus |",
-    "|---|---|---:|---:|---:|---:|",
+    "| service | tier | replicas | rollout | memory each (MB) | total (MB) | cpus |",
+    "|---|---|---:|---|---:|---:|---:|",
     ...tierRows("platform", platform),
     ...tierRows("workload", workload),
-    `| declared | | | | ${r.declaredMb} | ${r.cpusDeclared} |`,
-    `| reserve | | | | ${r.reserveMb} | |`,
-    `| budget | | | | ${r.memoryMb} | ${r.cpus} |`,
-    `| **headroom** | | | | **${r.headroomMb}** | ${round2(r.cpus - r.cpusDeclared)} |`,
+    `| declared | | | | | ${r.declaredMb} | ${r.cpusDeclared} |`,
+    `| reserve | | | | | ${r.reserveMb} | |`,
+    `| at rest | | | | | ${r.atRestMb} | |`,
+    `| ${surge} | | | | | ${r.surgeMb} | |`,
+    `| during a rollout | | | | | ${r.rolloutPeakMb} | |`,
+    `| budget | | | | | ${r.memoryMb} | ${r.cpus} |`,
+    `| **headroom** | | | | | **${r.rolloutHeadroomMb}** | ${round2(r.cpus - r.cpusDeclared)} |`,
     "",
     describeMemory(r),
   ].join("\n");
@@ -89,14 +103,16 @@ export function hostPie(r: HostReport): string {
     s.memoryMb,
   ]);
   slices.push([`reserve (${r.reserveMb} MB)`, r.reserveMb]);
-  if (r.headroomMb > 0) slices.push([`headroom (${r.headroomMb} MB)`, r.headroomMb]);
-  const title = r.fits ? `host ${r.host}: ${r.memoryMb} MB budget` : `host ${r.host}: OVER ${r.memoryMb} MB budget by ${-r.headroomMb} MB`;
+  if (r.surge && r.surgeMb > 0) slices.push([`rollout surge (${describeSurge(r.surge)}, ${r.surgeMb} MB)`, r.surgeMb]);
+  if (r.rolloutHeadroomMb > 0) slices.push([`headroom (${r.rolloutHeadroomMb} MB)`, r.rolloutHeadroomMb]);
+  const over = r.fitsAtRest && r.surge ? " during a rollout" : "";
+  const title = r.fits ? `host ${r.host}: ${r.memoryMb} MB budget` : `host ${r.host}: OVER ${r.memoryMb} MB budget by ${-r.rolloutHeadroomMb} MB${over}`;
   return ["```mermaid", `pie showData title ${title}`, ...slices.map(([label, mb]) => `    "${label.replace(/"/g, "'")}" : ${mb}`), "```"].join("\n");
 }
 
 export function formatBudget(stack: string, reports: HostReport[], markdown: boolean): string {
   const over = reports.filter((r) => !hostFits(r));
-  const what = (r: HostReport) => [!r.fits && "memory", !r.logFits && "log disk"].filter(Boolean).join(" and ");
+  const what = (r: HostReport) => [!r.fits && (r.fitsAtRest ? "memory during a rollout" : "memory"), !r.logFits && "log disk"].filter(Boolean).join(" and ");
   const verdict = over.length === 0 ? `all ${reports.length} host(s) within budget` : `over budget: ${over.map((r) => `${r.host} (${what(r)})`).join(", ")}`;
   const parts: string[] = [];
   if (markdown) parts.push(`## Memory and log disk budget: stack \`${stack}\` (${over.length === 0 ? "✅" : "❌"} ${verdict})`);

@@ -1,12 +1,13 @@
-import { Allocation, evaluateBudget, logDiskOf } from "../../lib/budget";
+import { evaluateBudget } from "../../lib/budget";
 import { MONITORING_COMPONENTS } from "../../lib/platform/monitoring/config";
 import { resolveStackConfig } from "../../lib/stackConfig";
 import { DEFAULTS } from "../../lib/defaults";
 import { CONFIG_DIR, MB } from "../../lib/platform/monitoring/context";
 import { LABEL } from "../../lib/labels";
-import { Tier, volumeName } from "../../lib/naming";
+import { volumeName } from "../../lib/naming";
 import { Evaluation, RecordedResource } from "../../tools/offline/evaluate";
 import { toRawStackConfig } from "../../tools/offline/stackFile";
+import { allocationsFromResources } from "../../tools/budgetReport";
 import { T, evaluateShippedStack, label, ofType, shippedStackConfig } from "../support/stack";
 
 type Upload = { file: string; content: string };
@@ -66,11 +67,8 @@ export function describeMonitoringStack(stack: string): () => Evaluation {
   });
 
   test("all platform services of each host declare at most the platform limit (lib/budget.ts)", () => {
-    const allocations: Allocation[] = containers().map((c) => ({
-      host: label(c, LABEL.host)!, service: label(c, LABEL.service)!, tier: label(c, LABEL.tier) as Tier,
-      memoryMb: c.inputs.memory as number, cpus: Number(c.inputs.cpus),
-      logs: logDiskOf(c.inputs.logDriver as string, c.inputs.logOpts as Record<string, unknown>),
-    }));
+    // Read off the containers as the pack and `npm run budget` read them (lib/labels.ts containerAllocation).
+    const allocations = allocationsFromResources(containers());
     const reports = evaluateBudget(config.hosts.map((h) => ({ host: h.name, memoryMb: h.memoryMb, reserveMb: h.reserveMb, cpus: h.cpus, diskGb: h.diskGb })), allocations);
     for (const r of reports) {
       expect(r.platformMb).toBeLessThanOrEqual(DEFAULTS.maxPlatformMemoryMb);

@@ -1,10 +1,11 @@
 import {
   Allocation, LOCAL_DRIVER_DEFAULTS, LogRotation, describeCpu, describeLogDisk, describeMemory, dockerSizeBytes, evaluateBudget,
-  evaluateHost, formatBytes, logAllowanceBytes, logDiskOf, logOptsOf,
+  evaluateHost, formatBytes, logAllowanceBytes, logDiskOf, logOptsOf, memoryArithmetic, rolloutSurge,
 } from "../../lib/budget";
 import { DEFAULTS } from "../../lib/defaults";
 import { containerAllocation, containerLabels, parseContainerLabels, toLabelList } from "../../lib/labels";
 import { Tier } from "../../lib/naming";
+import { RolloutOrder } from "../../lib/rollout";
 
 const mini = { host: "mini", memoryMb: 14336, reserveMb: 1024, cpus: 8, diskGb: 100 };
 /** The shipped rotation (minidock:logMaxSize / logMaxFiles defaults). */
@@ -18,15 +19,16 @@ interface TestService {
   memoryMb: number;
   cpus: string | number;
   logs: LogRotation;
+  rollout: RolloutOrder;
 }
-const svc = (s: Omit<TestService, "logs"> & { logs?: LogRotation }): TestService => ({ logs: LOGS, ...s });
+const svc = (s: Omit<TestService, "logs" | "rollout"> & { logs?: LogRotation; rollout?: RolloutOrder }): TestService => ({ logs: LOGS, rollout: "stop-first", ...s });
 
 /** One allocation per replica, each container read back through the label contract as Service declares it. */
 function allocationsOf(services: TestService[]): Allocation[] {
   return services.flatMap((s) =>
     Array.from({ length: s.replicas }, (_, i) => {
       const labels = containerLabels({
-        stack: "test", host: s.host, service: s.name, replica: i + 1, tier: s.tier, hostMemoryMb: 0, hostReserveMb: 0, hostCpus: 0, hostDiskGb: 0, rollout: "stop-first",
+        stack: "test", host: s.host, service: s.name, replica: i + 1, tier: s.tier, hostMemoryMb: 0, hostReserveMb: 0, hostCpus: 0, hostDiskGb: 0, rollout: s.rollout,
       });
       return containerAllocation({
         name: `${s.name}-${i + 1}`, labels: parseContainerLabels(toLabelList(labels)), memory: s.memoryMb, cpus: s.cpus, logDriver: s.logs.driver, logOpts: logOptsOf(s.logs),
@@ -206,5 +208,77 @@ describe("a host's log disk: the sum over every container against a share of dis
     expect(describeLogDisk(evaluateHost(mini, many))).toBe(
       "host mini: logs may take 21 MB (f 6m x 1 = 6 MB, e 5m x 1 = 5 MB, d 4m x 1 = 4 MB, c 3m x 1 = 3 MB, and 2 more = 3 MB) <= 10 GB allowance (10 % of diskGb 100)",
     );
+  });
+});
+
+describe("the rollout surge: one extra start-first replica at the rollout's peak", () => {
+  /** The shipped mini's sizes: 8880 MB declared, the agent pool 3 x 2048. */
+  const shipped = (agentRollout: RolloutOrder, more: TestService[] = []) => allocationsOf([
+    svc({ name: "agent", host: "mini", tier: "workload", replicas: 3, memoryMb: 2048, cpus: "1.5", rollout: agentRollout }),
+    svc({ name: "postgres", host: "mini", tier: "workload", replicas: 1, memoryMb: 1024, cpus: "1.0" }),
+    svc({ name: "redis", host: "mini", tier: "workload", replicas: 1, memoryMb: 512, cpus: "0.5" }),
+    svc({ name: "platform", host: "mini", tier: "platform", replicas: 1, memoryMb: 1200, cpus: "1" }),
+    ...more,
+  ]);
+
+  test("stop-first services add nothing: the peak is the host at rest", () => {
+    const r = evaluateHost(mini, shipped("stop-first"));
+    expect(r).toMatchObject({ declaredMb: 8880, atRestMb: 9904, headroomMb: 4432, surge: undefined, surgeMb: 0, rolloutPeakMb: 9904, rolloutHeadroomMb: 4432, fitsAtRest: true, fits: true });
+    // The message is the one it always was.
+    expect(memoryArithmetic(r)).toBe("8880 MB declared + 1024 reserve = 9904 <= 14336 budget (agent 3x2048, platform 1200, postgres 1024, redis 512)");
+  });
+
+  test("a start-first pool adds one replica, not the pool; the message spells out the arithmetic", () => {
+    const r = evaluateHost(mini, shipped("start-first"));
+    expect(r).toMatchObject({
+      atRestMb: 9904, headroomMb: 4432, surge: { service: "agent", tier: "workload", memoryMb: 2048 }, surgeMb: 2048, rolloutPeakMb: 11952, rolloutHeadroomMb: 2384, fits: true,
+    });
+    expect(describeMemory(r)).toBe(
+      "host mini: 9904 MB at rest (8880 declared + 1024 reserve) + 2048 rollout surge (one extra agent replica, start-first) = 11952 <= 14336 budget " +
+        "(agent 3x2048, platform 1200, postgres 1024, redis 512)",
+    );
+    expect(r.services.find((s) => s.service === "agent")!.rollout).toBe("start-first");
+    expect(r.services.find((s) => s.service === "postgres")!.rollout).toBe("stop-first");
+  });
+
+  test("several start-first services: the largest single replica, not their sum (one service rolls at a time)", () => {
+    const more = [
+      svc({ name: "worker", host: "mini", tier: "workload", replicas: 4, memoryMb: 256, cpus: "0.25", rollout: "start-first" }),
+      svc({ name: "api", host: "mini", tier: "workload", replicas: 2, memoryMb: 768, cpus: "0.25", rollout: "start-first" }),
+      // A big stop-first service is never the surge.
+      svc({ name: "db", host: "mini", tier: "workload", replicas: 1, memoryMb: 3000, cpus: "1" }),
+    ];
+    expect(evaluateHost({ ...mini, memoryMb: 99999 }, shipped("stop-first", more)).surge).toEqual({ service: "api", tier: "workload", memoryMb: 768 });
+    expect(evaluateHost({ ...mini, memoryMb: 99999 }, shipped("start-first", more)).surge).toEqual({ service: "agent", tier: "workload", memoryMb: 2048 });
+  });
+
+  test("a tie goes to the service declared first; replicas of unequal size count by the largest", () => {
+    const two = allocationsOf([
+      svc({ name: "a", host: "mini", tier: "workload", replicas: 2, memoryMb: 512, cpus: 1, rollout: "start-first" }),
+      svc({ name: "b", host: "mini", tier: "workload", replicas: 2, memoryMb: 512, cpus: 1, rollout: "start-first" }),
+    ]);
+    expect(rolloutSurge(two)?.service).toBe("a");
+    const uneven: Allocation[] = [{ ...two[0], memoryMb: 256 }, { ...two[1], memoryMb: 640 }];
+    expect(rolloutSurge(uneven)).toEqual({ service: "a", tier: "workload", memoryMb: 640 });
+    expect(rolloutSurge([])).toBeUndefined();
+  });
+
+  test("only the host's own start-first services count", () => {
+    const elsewhere = shipped("stop-first", [svc({ name: "far", host: "mini2", tier: "workload", replicas: 2, memoryMb: 4096, cpus: 1, rollout: "start-first" })]);
+    expect(evaluateHost(mini, elsewhere).surgeMb).toBe(0);
+    expect(evaluateHost({ ...mini, host: "mini2" }, elsewhere).surgeMb).toBe(4096);
+  });
+
+  test("fits at rest but not during its rollout: the host does not fit", () => {
+    // 9904 + 2048 = 11952: an 11952 MB host holds the pool at rest and while it rolls; an 11951 MB host only at rest.
+    expect(evaluateHost({ ...mini, memoryMb: 11952 }, shipped("start-first")).fits).toBe(true);
+    const tight = evaluateHost({ ...mini, memoryMb: 11951 }, shipped("start-first"));
+    expect(tight).toMatchObject({ fitsAtRest: true, headroomMb: 2047, fits: false, rolloutHeadroomMb: -1 });
+    expect(memoryArithmetic(tight)).toMatch(/^9904 MB at rest \(8880 declared \+ 1024 reserve\) \+ 2048 rollout surge \(one extra agent replica, start-first\) = 11952 > 11951 budget/);
+  });
+
+  test("over at rest is over during a rollout too", () => {
+    const r = evaluateHost({ ...mini, memoryMb: 9000 }, shipped("start-first"));
+    expect([r.fitsAtRest, r.fits, r.headroomMb, r.rolloutHeadroomMb]).toEqual([false, false, -904, -2952]);
   });
 });

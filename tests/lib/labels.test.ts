@@ -16,6 +16,7 @@ describe("container labels: written once, parsed once", () => {
       project: "minidock", stack: "mini", host: "mini", service: "postgres", replica: 2, tier: "workload",
       hostBudget: { memoryMb: 14336, reserveMb: 1024, cpus: 8, diskGb: 100 },
       configKey: "services.postgres",
+      rollout: "stop-first",
       secretEnv: ["API_TOKEN", "PGPASSWORD"],
       backupDumpOf: ["minidock-postgres-pgdata"],
       missing: [],
@@ -40,6 +41,20 @@ describe("container labels: written once, parsed once", () => {
     expect(parsed.hostBudget).toEqual({ memoryMb: undefined, reserveMb: undefined, cpus: undefined, diskGb: undefined });
     expect(parsed.missing).toEqual([LABEL.project, LABEL.stack, LABEL.service, LABEL.hostReserveMb, LABEL.hostDiskGb]);
     expect(parsed.invalid).toEqual([LABEL.tier, LABEL.replica, LABEL.hostMemoryMb, LABEL.hostCpus]);
+  });
+
+  test("the rollout order reads back as written; absent is stop-first, and anything else is invalid (and stop-first)", () => {
+    const order = (value: string | undefined) => {
+      const parsed = parseContainerLabels(toLabelList({ ...containerLabels(input), ...(value === undefined ? {} : { [LABEL.rollout]: value }) }));
+      return [parsed.rollout, parsed.invalid, parsed.missing];
+    };
+    expect(parseContainerLabels(toLabelList(containerLabels({ ...input, rollout: "start-first" }))).rollout).toBe("start-first");
+    expect(order("stop-first")).toEqual(["stop-first", [], []]);
+    // Written by something other than Service, or before the label existed: a fixed name, no copy beside it.
+    const unlabelled = parseContainerLabels(toLabelList(Object.fromEntries(Object.entries(containerLabels(input)).filter(([k]) => k !== LABEL.rollout))));
+    expect([unlabelled.rollout, unlabelled.invalid, unlabelled.missing]).toEqual(["stop-first", [], []]);
+    expect(order("")).toEqual(["stop-first", [], []]);
+    for (const bad of ["Start-First", "start_first", "rolling", " start-first"]) expect(order(bad)).toEqual(["stop-first", [LABEL.rollout], []]);
   });
 
   test("no list, or a list of something else, reads as no labels", () => {
@@ -80,9 +95,16 @@ describe("a container as a budget allocation", () => {
 
   test("from its labels, memory, cpus and log options", () => {
     expect(containerAllocation({ name: "postgres-2", labels, memory: 1024, cpus: "1.5", logDriver: "json-file", logOpts: { "max-size": "10m", "max-file": "3", compress: "true" } })).toEqual({
-      host: "mini", service: "postgres", tier: "workload", memoryMb: 1024, cpus: 1.5,
+      host: "mini", service: "postgres", tier: "workload", memoryMb: 1024, cpus: 1.5, rollout: "stop-first",
       logs: { kind: "files", driver: "json-file", maxSize: "10m", sizeBytes: 10e6, files: 3, bytes: 30e6 },
     });
+  });
+
+  test("carries the rollout order, so the budget can count a start-first service's surge", () => {
+    const startFirst = parseContainerLabels(toLabelList(containerLabels({ ...input, rollout: "start-first" })));
+    expect(containerAllocation({ name: "agent-1", labels: startFirst, memory: 2048, cpus: 1, logDriver: "none", logOpts: undefined })?.rollout).toBe("start-first");
+    const unlabelled = parseContainerLabels([{ label: LABEL.host, value: "mini" }]);
+    expect(containerAllocation({ name: "stray-1", labels: unlabelled, memory: 2048, cpus: 1, logDriver: "none", logOpts: undefined })?.rollout).toBe("stop-first");
   });
 
   test("unreadable limits count as none; a caller's log verdict wins; no host label, no allocation", () => {

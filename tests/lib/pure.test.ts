@@ -11,7 +11,7 @@ const ROOT = path.resolve(__dirname, "../..");
 const PURE = [
   "lib/config/resolve", "lib/config/errors", "lib/budget", "lib/naming", "lib/labels", "lib/dockerTypes", "lib/configKeys", "lib/images", "lib/addresses",
   "lib/platform/tailscale/acl", "lib/platform/monitoring/prometheus", "lib/platform/monitoring/alertRules", "lib/defaults",
-  "lib/containerInputs",
+  "lib/containerInputs", "lib/rollout",
   // The rules too: they need only @pulumi/policy's proxy.js, not the SDK behind its index (policies/ruleKit.ts).
   "policies/allPolicies",
 ];

@@ -48,6 +48,61 @@ describe("budget-host-memory", () => {
   });
 });
 
+describe("budget-host-memory during a rollout: a start-first replica runs beside its old copy", () => {
+  /** The shipped mini's sizes (8880 MB declared: the workload plus 1200 of platform), the agent pool rolling as given. */
+  const shipped = (agentRollout: string, l: HostLabels = {}) => [
+    ...[1, 2, 3].map((n) => make(`agent-${n}`, 2048, { rollout: agentRollout, ...l })),
+    make("postgres-1", 1024, { rollout: "stop-first", ...l }), make("redis-1", 512, { rollout: "stop-first", ...l }),
+    make("platform-1", 1200, { tier: "platform", rollout: "stop-first", ...l }),
+  ];
+
+  test("the surge is in the arithmetic when it fits", async () => {
+    expect(await violations("budget-host-memory", shipped("start-first"))).toEqual([]);
+    expect(await violations("budget-host-memory", shipped("start-first", { memoryMb: 11952 }))).toEqual([]);
+  });
+
+  test("fits at rest, not during its own rollout: refused (mandatory), the surge's service named with what to change", async () => {
+    const r = await check(shipped("start-first", { memoryMb: 11264 }));
+    expect(of(r, "budget-host-memory")).toEqual([expect.objectContaining({
+      enforcementLevel: "mandatory",
+      resourceName: "mini-docker",
+      message: "hosts.mini.memoryMb: 9904 MB at rest (8880 declared + 1024 reserve) + 2048 rollout surge (one extra agent replica, start-first) = 11952 > 11264 budget " +
+        "(agent 3x2048, platform 1200, postgres 1024, redis 512): 688 MB over; it fits at rest, not while a new agent replica runs beside its old copy; " +
+        "lower services.agent.memoryMb, set services.agent.rollout: stop-first (each replica then stops before its replacement starts), or move a service to another host",
+    })]);
+  });
+
+  test("the same stack rolling stop-first, or with containers that carry no rollout label, has no surge and passes", async () => {
+    expect(await violations("budget-host-memory", shipped("stop-first", { memoryMb: 11264 }))).toEqual([]);
+    const unlabelled = shipped("stop-first", { memoryMb: 11264 }).map((c) => setLabel(c, LABEL.rollout, undefined));
+    expect(await violations("budget-host-memory", unlabelled)).toEqual([]);
+  });
+
+  test("the surge is one replica of the largest start-first service, not the sum of every start-first service", async () => {
+    // Two start-first pools, 2048 and 1024 per replica: at rest 9904 + 2 x 1024 = 11952, the peak one agent
+    // replica more (14000), not one of each (15024).
+    const both = [...shipped("start-first", { memoryMb: 14000 }), make("web-1", 1024, { rollout: "start-first", memoryMb: 14000 }), make("web-2", 1024, { rollout: "start-first", memoryMb: 14000 })];
+    expect(await violations("budget-host-memory", both)).toEqual([]);
+    const tighter = both.map((c) => setLabel(c, LABEL.hostMemoryMb, "13999"));
+    expect(await violations("budget-host-memory", tighter)).toEqual([expect.stringMatching(/11952 MB at rest \(10928 declared \+ 1024 reserve\) \+ 2048 rollout surge \(one extra agent replica, start-first\) = 14000 > 13999 budget/)]);
+  });
+
+  test("a platform service's surge: the remedy names no config service key", async () => {
+    const stack = [make("agent-1", 2048, { memoryMb: 4200 }), make("proxy-1", 512, { tier: "platform", rollout: "start-first", memoryMb: 4200 }), make("proxy-2", 512, { tier: "platform", rollout: "start-first", memoryMb: 4200 })];
+    expect(await violations("budget-host-memory", stack)).toEqual([
+      "mandatory mini-docker: hosts.mini.memoryMb: 4096 MB at rest (3072 declared + 1024 reserve) + 512 rollout surge (one extra proxy replica, start-first) = 4608 > 4200 budget " +
+        "(agent 2048, proxy 2x512): 408 MB over; it fits at rest, not while a new proxy replica runs beside its old copy; lower that platform service's memory or move a service to another host",
+    ]);
+  });
+
+  test("over at rest as well: the usual remedy, the arithmetic still with the surge", async () => {
+    expect(await violations("budget-host-memory", shipped("start-first", { memoryMb: 9000 }))).toEqual([
+      "mandatory mini-docker: hosts.mini.memoryMb: 9904 MB at rest (8880 declared + 1024 reserve) + 2048 rollout surge (one extra agent replica, start-first) = 11952 > 9000 budget " +
+        "(agent 3x2048, platform 1200, postgres 1024, redis 512): 2952 MB over; lower services.agent.memoryMb or services.agent.replicas, or move a service to another host",
+    ]);
+  });
+});
+
 describe("budget-host-ceiling", () => {
   const big = () => [make("a-1", 1024, { memoryMb: 15360 })];
   test("a host budget above maxHostMemoryMb (default 14336) fails", async () => {
@@ -113,6 +168,12 @@ describe("budget-container-host-labels", () => {
   });
   test("the host's disk label is required too: without it the log disk cannot be budgeted", async () => {
     expect(await violations("budget-container-host-labels", [setLabel(container(), LABEL.hostDiskGb, undefined)])).toEqual([expect.stringMatching(/labels minidock.host.disk-gb missing/)]);
+  });
+  test("a rollout label that is neither order fails: the surge would be guessed", async () => {
+    expect(await violations("budget-container-host-labels", [setLabel(container(), LABEL.rollout, "rolling")])).toEqual([
+      'mandatory app-1: label minidock.rollout "rolling" is neither start-first nor stop-first: the host budget cannot tell whether a rollout runs an extra replica; create the container through the Service component',
+    ]);
+    for (const order of ["start-first", "stop-first"]) expect(await violations("budget-container-host-labels", [setLabel(container(), LABEL.rollout, order)])).toEqual([]);
   });
   test("Service's labels pass", async () => {
     expect(await violations("budget-container-host-labels", [container()])).toEqual([]);

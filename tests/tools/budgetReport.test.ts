@@ -7,13 +7,16 @@ import { logDiskPercentOf } from "../../tools/budget";
 import { tempDir } from "../support/tmp";
 
 /** `npm run budget` rendering over hand-made container records (what the program registers), no evaluation. */
-function container(name: string, host: string, service: string, tier: string, memory: number, cpus: string, logOpts = { "max-size": "10m", "max-file": "3" }): RecordedResource {
+function container(
+  name: string, host: string, service: string, tier: string, memory: number, cpus: string, logOpts = { "max-size": "10m", "max-file": "3" }, rollout?: string,
+): RecordedResource {
+  const rolloutLabel: Record<string, string> = rollout === undefined ? {} : { [LABEL.rollout]: rollout };
   return {
     type: "docker:index/container:Container",
     name,
     urn: `urn:x::${name}`,
     custom: true,
-    inputs: { memory, cpus, logDriver: "json-file", logOpts, labels: toLabelList({ [LABEL.host]: host, [LABEL.service]: service, [LABEL.tier]: tier }) },
+    inputs: { memory, cpus, logDriver: "json-file", logOpts, labels: toLabelList({ [LABEL.host]: host, [LABEL.service]: service, [LABEL.tier]: tier, ...rolloutLabel }) },
     secretInputs: [],
     options: { dependencies: [], deleteBeforeReplace: false },
   };
@@ -36,7 +39,7 @@ test("allocations come from containers' labels and memory; other resources are i
   const a = allocationsFromResources(resources);
   expect(a).toHaveLength(5);
   expect(a[2]).toEqual({
-    host: "mini", service: "prometheus", tier: "platform", memoryMb: 512, cpus: 0.5,
+    host: "mini", service: "prometheus", tier: "platform", memoryMb: 512, cpus: 0.5, rollout: "stop-first",
     logs: { kind: "files", driver: "json-file", maxSize: "10m", sizeBytes: 10e6, files: 3, bytes: 30e6 },
   });
 });
@@ -46,9 +49,17 @@ test("the table keeps platform and workload apart, with reserve, budget and head
   expect(mini).toMatchObject({ declaredMb: 5632, platformMb: 512, workloadMb: 5120, headroomMb: 1536, fits: true });
   const text = formatBudget("mini", budgetReports(hosts, resources), false);
   expect(text).toContain("### host mini: fits, 1536 MB headroom");
-  expect(text).toContain("| prometheus | platform | 1 | 512 | 512 | 0.5 |\n| **platform total** | | 1 | | **512** | |");
-  expect(text).toContain("| agent | workload | 2 | 2048 | 4096 | 3 |\n| postgres | workload | 1 | 1024 | 1024 | 1 |\n| **workload total** | | 3 | | **5120** | |");
-  expect(text).toContain("| declared | | | | 5632 | 4.5 |\n| reserve | | | | 1024 | |\n| budget | | | | 8192 | 8 |\n| **headroom** | | | | **1536** | 3.5 |");
+  expect(text).toContain("| prometheus | platform | 1 | stop-first | 512 | 512 | 0.5 |\n| **platform total** | | 1 | | | **512** | |");
+  expect(text).toContain("| agent | workload | 2 | stop-first | 2048 | 4096 | 3 |\n| postgres | workload | 1 | stop-first | 1024 | 1024 | 1 |\n| **workload total** | | 3 | | | **5120** | |");
+  expect(text).toContain([
+    "| declared | | | | | 5632 | 4.5 |",
+    "| reserve | | | | | 1024 | |",
+    "| at rest | | | | | 6656 | |",
+    "| rollout surge: none (no start-first service) | | | | | 0 | |",
+    "| during a rollout | | | | | 6656 | |",
+    "| budget | | | | | 8192 | 8 |",
+    "| **headroom** | | | | | **1536** | 3.5 |",
+  ].join("\n"));
   expect(text).toContain("host mini: 5632 MB declared + 1024 reserve = 6656 <= 8192 budget (agent 2x2048, postgres 1024, prometheus 512)");
   expect(text).toMatch(/PASS: stack mini: all 2 host\(s\) within budget$/);
   expect(text).not.toContain("```mermaid");
@@ -64,6 +75,56 @@ test("--markdown adds a heading and a mermaid pie per host; an over-budget host 
   const ok = formatBudget("mini", budgetReports(hosts, resources), true);
   expect(ok).toContain('    "agent (2x2048 MB)" : 4096');
   expect(ok).toContain('    "headroom (1536 MB)" : 1536');
+});
+
+describe("the rollout surge: one extra replica of the largest start-first service", () => {
+  // The same hosts; the agent pool rolls start-first (a new replica beside its old copy), the rest stop-first.
+  const rolling = [
+    container("agent-1", "mini", "agent", "workload", 2048, "1.5", undefined, "start-first"),
+    container("agent-2", "mini", "agent", "workload", 2048, "1.5", undefined, "start-first"),
+    ...resources.slice(2),
+  ];
+
+  test("the table shows how each service rolls, the host at rest, the surge, the peak and the headroom left at the peak", () => {
+    const [mini] = budgetReports(hosts, rolling);
+    expect(mini).toMatchObject({ atRestMb: 6656, surgeMb: 2048, rolloutPeakMb: 8704, rolloutHeadroomMb: -512, headroomMb: 1536, fitsAtRest: true, fits: false });
+    // Exactly the peak: 6656 at rest + 2048.
+    const roomy = budgetReports([{ ...hosts[0], memoryMb: 8704 }], rolling);
+    const text = formatBudget("mini", roomy, false);
+    expect(text).toContain("### host mini: fits during a rollout, 0 MB headroom (2048 MB at rest)");
+    expect(text).toContain("| agent | workload | 2 | start-first | 2048 | 4096 | 3 |");
+    expect(text).toContain([
+      "| at rest | | | | | 6656 | |",
+      "| rollout surge: one extra agent replica, start-first | | | | | 2048 | |",
+      "| during a rollout | | | | | 8704 | |",
+      "| budget | | | | | 8704 | 8 |",
+      "| **headroom** | | | | | **0** | 3.5 |",
+    ].join("\n"));
+    expect(text).toContain(
+      "host mini: 6656 MB at rest (5632 declared + 1024 reserve) + 2048 rollout surge (one extra agent replica, start-first) = 8704 <= 8704 budget (agent 2x2048, postgres 1024, prometheus 512)",
+    );
+  });
+
+  test("fits at rest but not during its rollout: the run fails and says so, in the heading, the verdict and the pie", () => {
+    const reports = budgetReports(hosts, rolling);
+    const text = formatBudget("mini", reports, false);
+    expect(text).toContain("### host mini: OVER BUDGET by 512 MB during a rollout (fits at rest, 1536 MB headroom)");
+    expect(text).toMatch(/FAIL: stack mini: over budget: mini \(memory during a rollout\)$/);
+    expect(hostPie(reports[0])).toBe([
+      "```mermaid",
+      "pie showData title host mini: OVER 8192 MB budget by 512 MB during a rollout",
+      '    "agent (2x2048 MB)" : 4096', '    "postgres (1024 MB)" : 1024', '    "prometheus (512 MB)" : 512',
+      '    "reserve (1024 MB)" : 1024', '    "rollout surge (one extra agent replica, start-first, 2048 MB)" : 2048',
+      "```",
+    ].join("\n"));
+    expect(formatBudget("mini", reports, true)).toContain("(❌ over budget: mini (memory during a rollout))");
+  });
+
+  test("over at rest too: the heading gives both figures", () => {
+    const text = formatBudget("mini", budgetReports([{ ...hosts[0], memoryMb: 6000 }], rolling), false);
+    expect(text).toContain("### host mini: OVER BUDGET by 2704 MB during a rollout, 656 MB at rest");
+    expect(text).toMatch(/over budget: mini \(memory\)$/);
+  });
 });
 
 test("disk beside memory: each host's log rotation per service, the total and the allowance", () => {

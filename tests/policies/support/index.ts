@@ -47,6 +47,8 @@ export interface HostLabels {
   reserveMb?: number;
   cpus?: number;
   diskGb?: number;
+  /** minidock.rollout; unset leaves the label off (Service always writes it; an unlabelled container is stop-first). */
+  rollout?: string;
 }
 
 export function labels(l: HostLabels = {}): { label: string; value: string }[] {
@@ -61,6 +63,7 @@ export function labels(l: HostLabels = {}): { label: string; value: string }[] {
     { label: LABEL.hostCpus, value: String(l.cpus ?? 8) },
     { label: LABEL.hostDiskGb, value: String(l.diskGb ?? 100) },
     { label: LABEL.secretEnv, value: "" },
+    ...(l.rollout === undefined ? [] : [{ label: LABEL.rollout, value: l.rollout }]),
   ];
 }
 
