@@ -217,3 +217,13 @@ test("a CPU count the docker provider would read back rounded is refused, naming
   const ev = await evaluate((s) => (s.services.postgres.cpus = "0.05"));
   expectRejected(ev, 'services.postgres.cpus: "0.05" would be read back from the daemon as 0.1');
 });
+
+test("start-first where two copies cannot run side by side is refused before any resource, with the reason", async () => {
+  const ev = await evaluate((s) => (s.services.postgres.rollout = "start-first"));
+  expectRejected(ev, 'services.postgres.rollout: "start-first" runs a new copy beside the old one, which cannot work here: it publishes host port 5432');
+});
+
+test("a rollout order that is neither names both", async () => {
+  const ev = await evaluate((s) => (s.services.agent.rollout = "blue-green"));
+  expectRejected(ev, 'services.agent.rollout: expected one of "start-first", "stop-first", got "blue-green"');
+});
