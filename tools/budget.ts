@@ -1,9 +1,10 @@
 /**
  * `npm run budget [-- --stack NAME | --config FILE] [--markdown]`: per host, what the program declares against the
- * host's memory budget (platform and workload apart) and what its containers' logs may keep against the host's
- * log disk allowance. Evaluates index.ts under mocks, so platform services the program adds count too. The log
+ * host's memory budget (platform and workload apart, each service's rollout order), at rest and at the peak of a
+ * rollout (one extra replica of the largest start-first service), and what its containers' logs may keep against
+ * the host's log disk allowance. Evaluates index.ts under mocks, so platform services the program adds count too. The log
  * share is the stack's pack config (budget-host-log-disk.maxLogDiskPercent), as `npm run check` applies it.
- * Exit 1 when a host is over either budget or the config is invalid, 2 on wrong usage.
+ * Exit 1 when a host is over either budget (memory at its rollout peak) or the config is invalid, 2 on wrong usage.
  */
 import * as fs from "fs";
 import { DEFAULTS } from "../lib/defaults";
