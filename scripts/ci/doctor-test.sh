@@ -197,7 +197,7 @@ cp "$WORK/known_hosts.empty" "$WORK/known_hosts"
 rc=$(doctor "$WORK/Pulumi.doctorssh.yaml" "$WORK/nokey.json")
 expect_check "$WORK/nokey.json" known-hosts fail "ssh-keyscan -t ed25519 -p $PORT 127.0.0.1"
 expect_check "$WORK/nokey.json" dial-stdio fail "Host key verification failed"
-expect_check "$WORK/nokey.json" tailscale skip "the probe over ssh did not run"
+expect_check "$WORK/nokey.json" tailscale skip "ssh to the mini failed"
 [ "$rc" = 1 ] || fail "expected exit 1, got $rc"
 
 step "sessions without docker on PATH: the Homebrew PATH problem, for real"

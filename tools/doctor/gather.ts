@@ -143,13 +143,17 @@ async function sshHost(ctx: DoctorContext, host: ResolvedHost, declared: Declare
   const sshPath = which(ctx, "ssh") ?? "ssh";
   const docker = new Docker({ protocol: "http", host: "docker", port: 80, agent: new SshDialAgent(dialArgs, sshPath), timeout: ctx.timeoutMs } as Docker.DockerOptions);
   const { dial, info } = await askDaemon(docker);
-  if (!dial.ok) {
+  // ssh's own failures exit 255 (a remote command's exit code is passed through): nothing more can be read then,
+  // and each further session would wait out ConnectTimeout again.
+  const sshFailed = !dial.ok && / exit 255\b/.test(dial.error ?? "");
+  if (!dial.ok && !sshFailed) {
     const d = await run(ctx, "ssh", [...base, DIAGNOSIS_COMMAND]);
     dial.diagnosis = { rc: d.code, out: d.stdout };
   }
   checks.push(evaluateDial(dial, declared));
   checks.push(result("daemon", "skip", "reached over ssh: the dial-stdio check is this host's daemon check"));
   checks.push(evaluateCapacity(info, declared, dial.error));
+  if (sshFailed) return [...checks, ...skipAll(MAC_CHECKS, "not checked: ssh to the mini failed (see dial-stdio)")];
 
   const probe = await run(ctx, "ssh", [...base, probeCommand(declared)], { input: probeText(), timeoutMs: PROBE_TIMEOUT_MS });
   const s = parseSections(probe.stdout);
