@@ -1,5 +1,6 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
+import * as http from "http";
 import * as path from "path";
 import Docker from "dockerode";
 import { parseSshTarget } from "../../lib/colima";
@@ -93,14 +94,27 @@ export function declaredHost(host: ResolvedHost, stack: StackConfig): DeclaredHo
   };
 }
 
-/** version and info from a Docker client; the error text when it did not answer. */
-async function askDaemon(docker: Docker): Promise<{ dial: DialOutcome; info?: DaemonInfo }> {
+/**
+ * version and info from a Docker client; the error text when it did not answer. The deadline is ours: the SSH
+ * agent's sockets are processes that ignore socket timeouts (tools/deploy/docker.ts), so on expiry the agent is
+ * destroyed, which kills its ssh processes.
+ */
+async function askDaemon(docker: Docker, timeoutMs: number, agent?: http.Agent): Promise<{ dial: DialOutcome; info?: DaemonInfo }> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      agent?.destroy();
+      reject(new Error(`no answer within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+  });
   try {
-    const v = await docker.version();
-    const info = (await docker.info()) as DaemonInfo;
+    const v = await Promise.race([docker.version(), deadline]);
+    const info = (await Promise.race([docker.info(), deadline])) as DaemonInfo;
     return { dial: { ok: true, version: v.Version, apiVersion: v.ApiVersion }, info };
   } catch (e) {
     return { dial: { ok: false, error: (e as Error).message } };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -141,8 +155,9 @@ async function sshHost(ctx: DoctorContext, host: ResolvedHost, declared: Declare
   checks.push(evaluateKnownHosts({ name: khName, address: declared.address, port: declared.port, lookups, keygenMissing: keygenMissing && files.length > 0 }));
 
   const sshPath = which(ctx, "ssh") ?? "ssh";
-  const docker = new Docker({ protocol: "http", host: "docker", port: 80, agent: new SshDialAgent(dialArgs, sshPath), timeout: ctx.timeoutMs } as Docker.DockerOptions);
-  const { dial, info } = await askDaemon(docker);
+  const agent = new SshDialAgent(dialArgs, sshPath);
+  const docker = new Docker({ protocol: "http", host: "docker", port: 80, agent } as Docker.DockerOptions);
+  const { dial, info } = await askDaemon(docker, ctx.timeoutMs, agent);
   // ssh's own failures exit 255 (a remote command's exit code is passed through): nothing more can be read then,
   // and each further session would wait out ConnectTimeout again.
   const sshFailed = !dial.ok && / exit 255\b/.test(dial.error ?? "");
@@ -183,7 +198,7 @@ async function daemonHost(ctx: DoctorContext, host: ResolvedHost, declared: Decl
   if (host.dockerHost.startsWith("unix://")) docker = new Docker({ socketPath: host.dockerHost.slice("unix://".length), timeout: ctx.timeoutMs });
   const tcp = /^tcp:\/\/([^:/]+)(?::(\d+))?\/?$/.exec(host.dockerHost);
   if (tcp) docker = new Docker({ protocol: "http", host: tcp[1], port: Number(tcp[2] ?? 2375), timeout: ctx.timeoutMs });
-  const { dial, info } = docker ? await askDaemon(docker) : { dial: { ok: false, error: `cannot reach ${host.dockerHost} (expected unix:// or tcp://)` } as DialOutcome, info: undefined };
+  const { dial, info } = docker ? await askDaemon(docker, ctx.timeoutMs) : { dial: { ok: false, error: `cannot reach ${host.dockerHost} (expected unix:// or tcp://)` } as DialOutcome, info: undefined };
   const checks: CheckResult[] = [evaluateDaemon(dial, host.dockerHost), evaluateCapacity(info, declared, dial.error)];
   const order = new Map(CHECK_IDS.map((id, i) => [id, i]));
   return [...checks, ...skipAll(CHECK_IDS.filter((id) => id !== "daemon" && id !== "daemon-capacity"), reason)]

@@ -36,8 +36,12 @@ beforeEach(async () => {
 afterEach(() => host.close());
 
 async function doctor(...args: string[]): Promise<{ code: number; text: string }> {
+  return doctorWithin(20_000, ...args);
+}
+
+async function doctorWithin(timeoutMs: number, ...args: string[]): Promise<{ code: number; text: string }> {
   let text = "";
-  const code = await main(["--stack", "mini", ...args], { ctx: { env: host.env, timeoutMs: 20_000 }, write: (t) => void (text += t) });
+  const code = await main(["--stack", "mini", ...args], { ctx: { env: host.env, timeoutMs }, write: (t) => void (text += t) });
   return { code, text };
 }
 
@@ -99,6 +103,16 @@ describe("one broken thing at a time", () => {
     expect(l).toContain("docker is not on it");
     expect(l).toContain("| fix: run pulumi up (its docker step writes Homebrew's PATH into ~/.zshenv)");
     expect(l).toContain("(docs/troubleshooting.md#ssh-docker-command-not-found-or-the-wrong-daemon)");
+    expect(r.code).toBe(1);
+  });
+
+  withKeygen("a daemon that never answers dial-stdio: the doctor's own deadline ends it, and the Mac is still read", async () => {
+    host.knob("dial-hang", "yes");
+    const started = Date.now();
+    const r = await doctorWithin(1500);
+    expectStatuses(r.text, { "dial-stdio": "fail", "daemon-capacity": "skip" });
+    expect(line(r.text, "dial-stdio")).toContain("no Docker API answer over ssh dev@mac-mini.example.ts.net: no answer within 1.5 s");
+    expect(Date.now() - started).toBeLessThan(15_000);
     expect(r.code).toBe(1);
   });
 
