@@ -99,7 +99,7 @@ esac`,
     // dial-stdio: this process's stdin and stdout become a connection to the test's Docker API socket.
     // dial-hang: a daemon that never answers (bounded, so nothing outlives the test for long).
     docker: `[ "$1 $2" = "system dial-stdio" ] || exit 1
-[ "$(knob dial-hang)" != yes ] || exec sleep 5
+[ "$(knob dial-hang)" != yes ] || exec sleep 10
 exec '${process.execPath}' -e 'const s = require("net").connect(process.argv[1]); process.stdin.pipe(s); s.pipe(process.stdout); s.on("error", (e) => { console.error(e.message); process.exit(1); })' '${h.socket}'`,
   },
 });
