@@ -152,7 +152,10 @@ describe("npm run check", () => {
 
   test("the over-budget stack names the host and shows the arithmetic", async () => {
     const [v] = (await verdict("bad-over-budget")).filter((x) => x.enforcementLevel === "mandatory");
-    expect(v.message).toMatch(/^hosts.mini.memoryMb: 5120 MB declared \+ 512 reserve = 5632 > 4096 budget \(worker 3x1536, cache 512\)/);
+    // worker is a 3-replica pool with nothing of its own: start-first, so its rollout adds one replica.
+    expect(v.message).toMatch(
+      /^hosts.mini.memoryMb: 5632 MB at rest \(5120 declared \+ 512 reserve\) \+ 1536 rollout surge \(one extra worker replica, start-first\) = 7168 > 4096 budget \(worker 3x1536, cache 512\)/,
+    );
     expect(v.message).not.toMatch(/host edge/);
   });
 
@@ -202,13 +205,14 @@ describe("npm run budget", () => {
     expect(r.code).toBe(1);
     const mini = r.stdout.slice(r.stdout.indexOf("### host mini"), r.stdout.indexOf("### host edge"));
     const edge = r.stdout.slice(r.stdout.indexOf("### host edge"));
-    expect(mini).toContain("### host mini: OVER BUDGET by 1536 MB");
-    expect(mini).toContain("| worker | workload | 3 | 1536 | 4608 | 3 |");
-    expect(mini).toContain("| cache | workload | 1 | 512 | 512 | 0.5 |");
-    expect(mini).toContain("| **workload total** | | 4 | | **5120** | |");
-    expect(mini).toMatch(/\| reserve \| \| \| \| 512 \|/);
-    expect(mini).toMatch(/\| budget \| \| \| \| 4096 \|/);
-    expect(mini).toContain("| **headroom** | | | | **-1536** |");
+    expect(mini).toContain("### host mini: OVER BUDGET by 3072 MB during a rollout, 1536 MB at rest");
+    expect(mini).toContain("| worker | workload | 3 | start-first | 1536 | 4608 | 3 |");
+    expect(mini).toContain("| cache | workload | 1 | stop-first | 512 | 512 | 0.5 |");
+    expect(mini).toContain("| **workload total** | | 4 | | | **5120** | |");
+    expect(mini).toMatch(/\| reserve \| \| \| \| \| 512 \|/);
+    expect(mini).toContain("| at rest | | | | | 5632 | |\n| rollout surge: one extra worker replica, start-first | | | | | 1536 | |\n| during a rollout | | | | | 7168 | |");
+    expect(mini).toMatch(/\| budget \| \| \| \| \| 4096 \|/);
+    expect(mini).toContain("| **headroom** | | | | | **-3072** |");
     expect(edge).toContain("### host edge: fits, 1280 MB headroom");
     expect(r.stdout).toMatch(/^FAIL: stack bad-over-budget: over budget: mini \(memory\)$/m);
   });
