@@ -1,5 +1,5 @@
 /**
- * `npm run budget [-- --stack NAME | --config FILE] [--markdown]`: per host, what the program declares against the
+ * `npm run budget [-- --stack NAME | --config FILE] [--markdown | --json]`: per host, what the program declares against the
  * host's memory budget (platform and workload apart, each service's rollout order), at rest and at the peak of a
  * rollout (one extra replica of the largest start-first service), and what its containers' logs may keep against
  * the host's log disk allowance. Evaluates index.ts under mocks, so platform services the program adds count too. The log
@@ -8,7 +8,7 @@
  */
 import * as fs from "fs";
 import { DEFAULTS } from "../lib/defaults";
-import { budgetReports, formatBudget, hostFits } from "./budgetReport";
+import { budgetJson, budgetReports, formatBudget, hostFits } from "./budgetReport";
 import { UsageError, evaluate, loadStack, oneStackTarget, parseCli, relativeToCwd, runMain, validStack } from "./stackRun";
 
 /** maxLogDiskPercent from the policy config file, else the pack's default. */
@@ -24,18 +24,24 @@ export function logDiskPercentOf(policyConfigFile: string): number {
   return typeof percent === "number" ? percent : DEFAULTS.maxLogDiskPercent;
 }
 
-export const USAGE = "npm run budget -- [--stack NAME | --config FILE] [--markdown]   (default stack: mini)";
+export const USAGE = "npm run budget -- [--stack NAME | --config FILE] [--markdown | --json]   (default stack: mini)";
 
 export async function main(argv: string[]): Promise<number> {
-  const opts = parseCli(argv, ["markdown", "config"]);
+  const opts = parseCli(argv, ["markdown", "json", "config"]);
+  if (opts.json && opts.markdown) throw new UsageError("--markdown and --json are two renderings: pick one");
   const target = oneStackTarget(opts);
-  const valid = validStack(loadStack(target));
+  const first = loadStack(target);
+  const valid = validStack(first);
   const ev = valid && (await evaluate(valid));
   const loaded = ev && validStack(valid); // the program can still refuse the config (platform checks)
-  if (!ev || !loaded) return 1;
+  if (!ev || !loaded) {
+    // The problems went to stderr; --json still answers with one document.
+    if (opts.json) console.log(JSON.stringify({ stack: target.stack, pass: false, problems: first.configError?.problems ?? ["the program did not evaluate"], hosts: [] }, null, 2));
+    return 1;
+  }
   const hosts = loaded.resolved.hosts.map((h) => ({ host: h.name, memoryMb: h.memoryMb, reserveMb: h.reserveMb, cpus: h.cpus, diskGb: h.diskGb }));
   const reports = budgetReports(hosts, ev.resources, { logDiskPercent: logDiskPercentOf(target.policyConfigFile) });
-  console.log(formatBudget(target.stack, reports, opts.markdown));
+  console.log(opts.json ? JSON.stringify(budgetJson(target.stack, reports), null, 2) : formatBudget(target.stack, reports, opts.markdown));
   return reports.every(hostFits) ? 0 : 1;
 }
 

@@ -1,4 +1,4 @@
-import { allocationsFromResources, budgetReports, formatBudget, hostPie } from "../../tools/budgetReport";
+import { allocationsFromResources, budgetJson, budgetReports, formatBudget, hostPie } from "../../tools/budgetReport";
 import { RecordedResource } from "../../tools/offline/evaluate";
 import * as fs from "fs";
 import * as path from "path";
@@ -118,6 +118,26 @@ describe("the rollout surge: one extra replica of the largest start-first servic
       "```",
     ].join("\n"));
     expect(formatBudget("mini", reports, true)).toContain("(❌ over budget: mini (memory during a rollout))");
+  });
+
+  test("--json: the same numbers per host, at rest and at the rollout peak, the surge's service, and the verdict", () => {
+    const doc = budgetJson("mini", budgetReports(hosts, rolling));
+    expect(doc.pass).toBe(false);
+    const [mini, edge] = doc.hosts;
+    expect(mini).toMatchObject({
+      host: "mini", fits: false,
+      memory: {
+        budgetMb: 8192, reserveMb: 1024, declaredMb: 5632, atRestMb: 6656, headroomMb: 1536, fitsAtRest: true,
+        surge: { service: "agent", tier: "workload", memoryMb: 2048 }, surgeMb: 2048, rolloutPeakMb: 8704, rolloutHeadroomMb: -512, fits: false,
+        arithmetic: "6656 MB at rest (5632 declared + 1024 reserve) + 2048 rollout surge (one extra agent replica, start-first) = 8704 > 8192 budget (agent 2x2048, postgres 1024, prometheus 512)",
+      },
+      logDisk: { allowanceBytes: 10e9, maxBytes: 120e6, fits: true },
+    });
+    expect(mini.services.map((l) => [l.service, l.rollout, l.replicas, l.memoryMb])).toEqual([["agent", "start-first", 2, 4096], ["prometheus", "stop-first", 1, 512], ["postgres", "stop-first", 1, 1024]]);
+    expect(edge.memory).toMatchObject({ surge: null, surgeMb: 0, rolloutPeakMb: 768, fits: true });
+    // One JSON document: nothing in it that JSON cannot carry.
+    expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
+    expect(budgetJson("mini", budgetReports([{ ...hosts[0], memoryMb: 8704 }, hosts[1]], rolling)).pass).toBe(true);
   });
 
   test("over at rest too: the heading gives both figures", () => {
