@@ -128,6 +128,8 @@ export function declaredStack(config: StackConfig, resources: RecordedResource[]
       return l.host && typeof r.inputs.name === "string" ? [{ host: l.host, name: r.inputs.name, service: l.service, backup: l.backup }] : [];
     });
 
+  // The user's workloads first, then minidock's own; by service and replica (registration order is the engine's).
+  containers.sort((a, b) => (a.tier === b.tier ? 0 : a.tier === "workload" ? -1 : 1) || a.service.localeCompare(b.service) || a.replica - b.replica);
   const hosts = config.hosts.map((h): DeclaredHost => {
     const mine = containers.filter((c) => c.host === h.name);
     const backupContainer = mine.find((c) => c.service === BACKUP_SERVICE && c.tier === "platform");

@@ -228,7 +228,8 @@ function judgeBackups(host: DeclaredHost, obs: Extract<Observation, { reachable:
   let state: BackupStatus["state"];
   if ("error" in listing) {
     state = "unreadable";
-    problems.push(problem("backup-unreadable", `host ${host.name}`, `cannot read the backup archives: ${listing.error}`, "backuptooold"));
+    // A missing or stopped backup container is its own problem already (ServiceDown), which says why.
+    if (backupContainer?.view.State.Running) problems.push(problem("backup-unreadable", `host ${host.name}`, `cannot read the backup archives: ${listing.error}`, "backuptooold"));
   } else if (newest) {
     const late = schedule.kind === "every" ? nowMs - newest.mtimeMs > schedule.everyMs + BACKUP_GRACE_MS : dueMs !== undefined && newest.mtimeMs < dueMs;
     state = late ? "late" : "ok";

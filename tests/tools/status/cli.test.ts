@@ -84,6 +84,12 @@ describe("spawned", () => {
     expect(r.stdout).toBe("");
   });
 
+  test("--host naming no host of the stack: a usage error listing the hosts, exit 64", () => {
+    const r = run("--config", stackFile("hosts", DEAD), "--host", "nope");
+    expect(r.status).toBe(64);
+    expect(r.stderr).toMatch(/^error: --host nope: stack hosts has no such host \(it has ci\)/);
+  });
+
   test("a daemon that does not answer: down, exit 2, one valid --json document naming the error and the fix", () => {
     const r = run("--config", stackFile("dead", DEAD), "--json");
     expect(r.status).toBe(2);

@@ -377,10 +377,16 @@ describe("backups", () => {
     expect(s.problems[0].message).toMatch(/^no archive in \/archive, although schedule "0 3 \* \* \*" ran at 2026-12-02T03:00:00.000Z/);
   });
 
-  test("archives that cannot be read", () => {
-    const s = judged({ error: "the backup container is not running, so its archive volume cannot be listed" });
+  test("archives that cannot be read from the running backup container", () => {
+    const s = judged({ error: "cannot list /archive in the backup container: exec failed" });
     expect(s.backups.state).toBe("unreadable");
     expect(kinds(s)).toEqual(["backup-unreadable host local -> docs/runbook.md#backuptooold"]);
+  });
+
+  test("a stopped backup container: its own problem says why the archives are unreadable, not a second one", () => {
+    const s = judged({ error: "the backup container is not running, so its archive volume cannot be listed" }, backupO({ state: { Status: "exited", Running: false } }));
+    expect(s.backups.state).toBe("unreadable");
+    expect(kinds(s)).toEqual(["container-stopped backup/1 (minidock-backup-1) -> docs/runbook.md#servicedown"]);
   });
 
   test("a backed-up volume the backup container does not mount", () => {
