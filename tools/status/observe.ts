@@ -150,6 +150,27 @@ async function archives(docker: Docker, containerId: string, dir: string, prefix
   }
 }
 
+/**
+ * Requests in flight to one host at a time. Over ssh:// every request is one `docker system dial-stdio` session on
+ * the host's multiplexed connection, and sshd refuses sessions past its MaxSessions (10 by default) on one
+ * connection: a stack's worth of inspects and stats at once would fail on a mini that a local socket takes easily.
+ */
+export const CONCURRENCY = 4;
+
+/** `fn` over `items`, at most `limit` at a time, results in the items' order. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 const labelsOf = (l: unknown) => (l && typeof l === "object" ? (l as Record<string, string>) : {});
 
 export async function observeHost(docker: Docker, stack: string, host: DeclaredHost, nowMs: number): Promise<Observation> {
@@ -166,7 +187,7 @@ export async function observeHost(docker: Docker, stack: string, host: DeclaredH
     docker.listVolumes({ filters: { label: ownLabel } }),
     oomEvents(docker, stack, nowMs),
   ]);
-  const containers = await Promise.all(list.map(async (c): Promise<ObservedContainer | undefined> => {
+  const containers = await mapLimit(list, CONCURRENCY, async (c): Promise<ObservedContainer | undefined> => {
     let raw: Docker.ContainerInspectInfo;
     try {
       raw = await docker.getContainer(c.Id).inspect();
@@ -190,12 +211,12 @@ export async function observeHost(docker: Docker, stack: string, host: DeclaredH
       memoryUsedBytes,
       oomEvents: ooms.get(raw.Id) ?? 0,
     };
-  }));
+  });
   const refs = [...new Set(host.containers.map((c) => c.imageRef).filter((r): r is string => !!r))];
   const imageIds: Record<string, string | null> = {};
-  await Promise.all(refs.map(async (ref) => {
+  await mapLimit(refs, CONCURRENCY, async (ref) => {
     imageIds[ref] = await docker.getImage(ref).inspect().then((i) => i.Id, () => null);
-  }));
+  });
   let disk: ObservedDisk | undefined;
   let diskError: string | undefined;
   try {

@@ -1,7 +1,7 @@
 import { Readable } from "stream";
 import type Docker from "dockerode";
 import { DeclaredHost } from "../../../tools/status/declared";
-import { countOomEvents, memoryUsedOf, observeHost, parseStatLines } from "../../../tools/status/observe";
+import { CONCURRENCY, countOomEvents, mapLimit, memoryUsedOf, observeHost, parseStatLines } from "../../../tools/status/observe";
 
 /**
  * The daemon reads behind status. The pure parsers get the daemon's own formats; observeHost gets a stand-in for
@@ -152,4 +152,19 @@ describe("observeHost against a stand-in for dockerode", () => {
     const o = await observeHost(stubDocker({ df: async () => Promise.reject(new Error("df busy")) }).docker, "local", host, NOW);
     expect(o).toMatchObject({ reachable: true, disk: undefined, diskError: "df busy" });
   });
+});
+
+test("mapLimit: at most `limit` in flight, results in order (over ssh each request is an sshd session, MaxSessions 10)", async () => {
+  let inFlight = 0;
+  let most = 0;
+  const out = await mapLimit([5, 1, 4, 2, 3, 0, 6, 7, 8, 9], CONCURRENCY, async (n) => {
+    most = Math.max(most, ++inFlight);
+    await new Promise((r) => setTimeout(r, n));
+    inFlight -= 1;
+    return n * 10;
+  });
+  expect(out).toEqual([50, 10, 40, 20, 30, 0, 60, 70, 80, 90]);
+  expect(most).toBe(CONCURRENCY);
+  expect(CONCURRENCY).toBeLessThan(10);
+  expect(await mapLimit([], 4, async () => 1)).toEqual([]);
 });
