@@ -10,6 +10,12 @@
 # update` (drift), a late backup, and every container stopped (down). Every --json document is validated
 # against schemas/status.schema.json.
 #
+# The same daemon is also reached the way a mini is: ssh://, through OpenSSH and `docker system dial-stdio`, via a
+# private sshd on 127.0.0.1 at a high port (its own host key, authorized key and config; sessions get DOCKER_HOST
+# through SetEnv; sshd's default MaxSessions of 10 per connection stays). The client is the system's ssh through a
+# shim that adds `-F <own config>` and an own ControlPath first (ssh keeps the first value it sees), so nothing
+# under /etc/ssh or ~/.ssh is read or written.
+#
 # Run as root (CI does): it starts its own dockerd. Exit status non-zero on any failure, or if the suite skipped.
 set -euo pipefail
 
@@ -17,18 +23,25 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/minidock-status.XXXXXX)
 IMAGE=minidock-ci/busybox:status
 DOCKERD_PID=""
+SSHD_PID=""
 # shellcheck source-path=SCRIPTDIR source=lib/dockerd.sh
 . "$ROOT/scripts/ci/lib/dockerd.sh"
 step() { echo "== status-test: $*"; }
 fail() { echo "status-test: FAIL: $*" >&2; exit 1; }
 cleanup() {
   set +e
+  # The provider's ControlPersist=10m would keep the shared connection open after the test: close it.
+  for cm in "$WORK"/cm-*; do [ -S "$cm" ] && ssh -o ControlPath="$cm" -O exit placeholder >/dev/null 2>&1; done
+  if [ -n "$SSHD_PID" ]; then
+    kill "$SSHD_PID" 2>/dev/null
+    wait "$SSHD_PID" 2>/dev/null
+  fi
   stop_private_dockerd
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-check_engine_prereqs node npx || fail "prerequisites missing (apt: docker.io busybox-static; node and npm)"
+check_engine_prereqs node npx ssh sshd ssh-keygen ssh-keyscan || fail "prerequisites missing (apt: docker.io busybox-static openssh-server; node and npm)"
 t0=$(date +%s)
 
 step "a private dockerd and $IMAGE from busybox-static"
@@ -37,10 +50,61 @@ docker info 2>&1 | grep -qi "no memory limit support" && fail "this daemon canno
 busybox_rootfs "$WORK/rootfs"
 docker_import "$WORK/rootfs" "$IMAGE"
 
+step "a private sshd on 127.0.0.1 whose sessions reach that daemon"
+chmod 755 "$WORK"
+ssh-keygen -q -t ed25519 -N "" -C status-test-host -f "$WORK/host_key"
+ssh-keygen -q -t ed25519 -N "" -C status-test-client -f "$WORK/client_key"
+cp "$WORK/client_key.pub" "$WORK/authorized_keys"
+# sshd refuses to start without its privilege separation directory, which Debian creates only when the service runs.
+[ -d /run/sshd ] || { mkdir -p /run/sshd && chmod 0755 /run/sshd; }
+for attempt in 1 2 3 4 5; do
+  SSH_PORT=$((20000 + RANDOM % 20000))
+  cat > "$WORK/sshd_config" <<CONF
+Port $SSH_PORT
+ListenAddress 127.0.0.1
+HostKey $WORK/host_key
+PidFile $WORK/sshd.pid
+AuthorizedKeysFile $WORK/authorized_keys
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+AllowUsers $(id -un)
+SetEnv DOCKER_HOST=$DOCKER_HOST PATH=$(dirname "$(command -v docker)"):/usr/bin:/bin
+CONF
+  "$(command -v sshd)" -D -e -f "$WORK/sshd_config" 2> "$WORK/sshd.log" &
+  SSHD_PID=$!
+  for _ in $(seq 50); do
+    ssh-keyscan -t ed25519 -p "$SSH_PORT" 127.0.0.1 > "$WORK/known_hosts" 2>/dev/null && [ -s "$WORK/known_hosts" ] && break
+    kill -0 "$SSHD_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -s "$WORK/known_hosts" ] && break
+  kill "$SSHD_PID" 2>/dev/null || true
+  wait "$SSHD_PID" 2>/dev/null || true
+  SSHD_PID=""
+  echo "sshd did not come up on port $SSH_PORT (attempt $attempt): $(tail -2 "$WORK/sshd.log")" >&2
+done
+[ -n "$SSHD_PID" ] || fail "no private sshd"
+cat > "$WORK/ssh_config" <<CONF
+Host 127.0.0.1
+  IdentityFile $WORK/client_key
+  IdentitiesOnly yes
+  IdentityAgent none
+  BatchMode yes
+  UserKnownHostsFile $WORK/known_hosts
+  GlobalKnownHostsFile /dev/null
+CONF
+mkdir -p "$WORK/bin"
+printf '#!/usr/bin/env bash\nexec %s -F %q -o ControlPath=%q "$@"\n' "$(command -v ssh)" "$WORK/ssh_config" "$WORK/cm-%C" > "$WORK/bin/ssh"
+chmod +x "$WORK/bin/ssh"
+
 step "tests/tools/status/daemon.test.ts against $DOCKER_HOST"
 cd "$ROOT"
 # MINIDOCK_STATUS_KEEP=DIR (optional, from the caller) keeps each step's status document there.
 MINIDOCK_STATUS_DOCKER_HOST=$DOCKER_HOST MINIDOCK_STATUS_BASE_IMAGE=$IMAGE \
+  MINIDOCK_STATUS_SSH="$(id -un)@127.0.0.1:$SSH_PORT" MINIDOCK_STATUS_SSH_PATH="$WORK/bin" \
   npx jest --ci --runInBand --json --outputFile="$WORK/jest.json" tests/tools/status/daemon.test.ts ||
   fail "the status suite failed (above)"
 # shellcheck disable=SC2016 # JavaScript in single quotes: its ${...} are the program's own.

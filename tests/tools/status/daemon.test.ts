@@ -15,7 +15,8 @@
  *
  * Then the daemon is broken one thing at a time, and after each change `status --json` (the CLI, spawned) must
  * name exactly the problems so far, with their runbook sections, the verdict and the exit code; every document is
- * validated against schemas/status.schema.json.
+ * validated against schemas/status.schema.json. Once, the same host is read over ssh:// as a mini is (the script's
+ * private sshd, MINIDOCK_STATUS_SSH), and must give the same answer as over the socket.
  */
 import { spawnSync } from "child_process";
 import { randomBytes } from "crypto";
@@ -36,10 +37,18 @@ const BASE_IMAGE = process.env.MINIDOCK_STATUS_BASE_IMAGE ?? "minidock-ci/busybo
 const ROOT = path.resolve(__dirname, "../../..");
 const STACK = "statusci";
 
+/** `user@host:port` of an sshd whose sessions reach the same daemon, and the directory of its ssh shim. */
+const SSH = process.env.MINIDOCK_STATUS_SSH;
+const SSH_PATH = process.env.MINIDOCK_STATUS_SSH_PATH;
+
+const hostLines = (dockerHost: string) => {
+  const ssh = /^ssh:\/\/(.+):(\d+)$/.exec(dockerHost);
+  return ssh ? `ssh: ${ssh[1]}\n      sshPort: ${ssh[2]}` : `dockerHost: ${dockerHost}`;
+};
 const stackFile = (dockerHost: string) => `config:
   minidock:hosts:
     ci:
-      dockerHost: ${dockerHost}
+      ${hostLines(dockerHost)}
       memoryMb: 2048
       reserveMb: 256
       cpus: 2
@@ -81,8 +90,10 @@ else describe("status on a real dockerd", () => {
   let kept = 0;
 
   interface Run { code: number | null; doc: StatusDocument; stderr: string }
-  const status = (...extra: string[]): Run => {
-    const r = spawnSync(process.execPath, ["-r", "./tools/register.js", "tools/status.ts", "--config", file, "--json", ...extra], { cwd: ROOT, encoding: "utf8", timeout: 90_000 });
+  const status = (over: { file?: string; env?: NodeJS.ProcessEnv } = {}): Run => {
+    const r = spawnSync(process.execPath, ["-r", "./tools/register.js", "tools/status.ts", "--config", over.file ?? file, "--json"], {
+      cwd: ROOT, encoding: "utf8", timeout: 90_000, env: { ...process.env, ...over.env },
+    });
     let doc: StatusDocument;
     try {
       doc = JSON.parse(r.stdout) as StatusDocument;
@@ -235,6 +246,23 @@ else describe("status on a real dockerd", () => {
     expect(problems(doc)).toContain("backup-late host ci #backuptooold");
     expect(doc.hosts[0].backups.state).toBe("late");
     expect(code).toBe(1);
+  });
+
+  test("the same host reached as a mini is, over ssh:// (OpenSSH, docker system dial-stdio): the same verdict", () => {
+    if (!SSH || !SSH_PATH) throw new Error("MINIDOCK_STATUS_SSH and MINIDOCK_STATUS_SSH_PATH are not set: scripts/ci/status-test.sh sets them");
+    const local = status();
+    const sshFile = path.join(tempDir("minidock-status-ssh-"), `Pulumi.${STACK}.yaml`);
+    fs.writeFileSync(sshFile, stackFile(`ssh://${SSH}`));
+    const viaSsh = status({ file: sshFile, env: { PATH: `${SSH_PATH}:${process.env.PATH}` } });
+    expect(viaSsh.doc.hosts[0].dockerHost).toBe(`ssh://${SSH}`);
+    expect(viaSsh.doc.hosts[0].reachable).toBe(true);
+    expect(problems(viaSsh.doc)).toEqual(problems(local.doc));
+    expect(viaSsh.code).toBe(1);
+    // Everything read over ssh as over the socket: containers, archives (the exec), disk.
+    const shape = (d: StatusDocument) => d.hosts[0].containers.map((c) => `${c.service}/${c.replica} ${c.state} ${c.health} ${c.oomKills}`);
+    expect(shape(viaSsh.doc)).toEqual(shape(local.doc));
+    expect(viaSsh.doc.hosts[0].backups.newestArchive).toEqual(local.doc.hosts[0].backups.newestArchive);
+    expect(viaSsh.doc.hosts[0].disk).not.toBeNull();
   });
 
   test("the text report: the verdict line and each problem's fix", () => {
