@@ -5,6 +5,7 @@ import { EngineEvent, LocalWorkspace, OpMap, PulumiCommand, Stack } from "@pulum
 import { EngineViolation, engineError, isMandatory, violationOf } from "../engine/preview";
 import { Toolchain } from "../engine/toolchain";
 import { Deployment, numberHistory } from "./history";
+import type { RolloutPlan } from "./rolling";
 
 /**
  * The user's real stack through the Automation API: selected in a project directory (the repository, or a
@@ -76,6 +77,9 @@ export interface RolloutResult {
   error?: string;
   /** When it started: finds its entry in the history. */
   startedAt: Date;
+  /** The rolling update's lines, one per replica rolled (tools/deploy/rollingRollout.ts). */
+  rollout?: string[];
+  plan?: RolloutPlan;
 }
 
 export interface RolloutContext {
@@ -86,11 +90,19 @@ export interface RolloutContext {
   onOutput?: (text: string) => void;
   /** One short line per resource that changed, as it completes. */
   onProgress?: (text: string) => void;
+  /** The rollout's own lines (a replica rolled, the rollout stopped): always shown. */
+  onRollout?: (text: string) => void;
+  /** Why each service rolls as it does (lib/rollout.ts rolloutOf's reason), by service name. */
+  reasons?: Record<string, string>;
+  /** This code has just been type-checked by the engine (deploy's preview): the rollout's runs need not check it again. */
+  typeChecked?: boolean;
+  now?: () => number;
 }
 
 /**
- * How a deploy changes the stack. Today one update of the whole stack; a rolling update (replica by replica,
- * issue 12 item 2) is another Rollout with the same contract, so the phases around it stay as they are.
+ * How a deploy changes the stack: the rolling update (tools/deploy/rollingRollout.ts, deploy's and rollback's
+ * default), or one update of the whole stack (wholeStackUpdate, which replaces every replica at once: the
+ * end-to-end test's mutation). The phases around it stay as they are.
  */
 export interface Rollout {
   name: string;

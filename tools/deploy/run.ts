@@ -5,8 +5,9 @@ import * as path from "path";
 import type { ConfigMap, Stack } from "@pulumi/pulumi/automation";
 import type Docker from "dockerode";
 import { ConfigError } from "../../lib/config/errors";
-import { ResolvedHost } from "../../lib/config/resolved";
+import { ResolvedHost, StackConfig } from "../../lib/config/resolved";
 import { LABEL } from "../../lib/labels";
+import { rolloutOf } from "../../lib/rollout";
 import { resolveStackConfig } from "../../lib/stackConfig";
 import { logDiskPercentOf } from "../budget";
 import { policyArgs } from "../engine/preview";
@@ -14,7 +15,8 @@ import { ToolchainMissing, findToolchain, pulumiCommand } from "../engine/toolch
 import { projectDefaults, toRawStackConfig } from "../offline/stackFile";
 import { LoadedStack, PROJECT_DIR, UsageError, loadStack, redactDeep, relativeToCwd, resolveTarget } from "../stackRun";
 import { containersLabelled, dockerClient, inspectContainer, logTail } from "./docker";
-import { PolicyArgs, Rollout, RolloutResult, StackAccess, backendEnv, previewStack, readHistory, readTags, selectStack, setSecretFromStdin, wholeStackUpdate } from "./engine";
+import { PolicyArgs, Rollout, RolloutResult, StackAccess, backendEnv, previewStack, readHistory, readTags, selectStack, setSecretFromStdin } from "./engine";
+import { rollingUpdate } from "./rollingRollout";
 import {
   Deployment, TargetChoice, VERIFIED_TAG, changedKeys, chooseRollbackTarget, historyLines, recordVerified, updateSince, verifiedVersions,
 } from "./history";
@@ -48,7 +50,7 @@ export interface DeployContext {
 export function defaultContext(): DeployContext {
   return {
     projectDir: PROJECT_DIR,
-    rollout: wholeStackUpdate,
+    rollout: rollingUpdate,
     progress: (l) => process.stderr.write(`${l}\n`),
     out: (t) => process.stdout.write(`${t}\n`),
   };
@@ -69,25 +71,30 @@ export interface RunOptions {
 
 const emptyRun = (): RunReport => ({ phases: [], violations: [], failed: [] });
 
-/** Hosts as verification and the budget need them, from a config given as the CLI hands it over. */
-function hostsOf(stack: string, values: Record<string, string>, secretKeys: string[]): ResolvedHost[] | undefined {
+/** The config as verification, the budget and the rollout need it, from a config given as the CLI hands it over. */
+function resolvedOf(stack: string, values: Record<string, string>, secretKeys: string[]): StackConfig | undefined {
   try {
-    return resolveStackConfig(stack, toRawStackConfig({ values, secretKeys })).hosts;
+    return resolveStackConfig(stack, toRawStackConfig({ values, secretKeys }));
   } catch (e) {
     if (e instanceof ConfigError) return undefined;
     throw e;
   }
 }
 
+/** Why each service rolls as it does (lib/rollout.ts), for the rollout's lines. */
+function rolloutReasons(config: StackConfig): Record<string, string> {
+  return Object.fromEntries(config.services.map((s) => [s.name, rolloutOf(s).reason]));
+}
+
 /** A history entry's config as the program would get it (project defaults first, secrets as given or a placeholder). */
-function hostsOfHistory(stack: string, projectDir: string, config: ConfigMap): ResolvedHost[] | undefined {
+function resolvedOfHistory(stack: string, projectDir: string, config: ConfigMap): StackConfig | undefined {
   const values: Record<string, string> = { ...projectDefaults(projectDir) };
   const secretKeys: string[] = [];
   for (const [k, v] of Object.entries(config)) {
     values[k] = v.value ?? "history-gave-no-value";
     if (v.secret) secretKeys.push(k);
   }
-  return hostsOf(stack, values, secretKeys);
+  return resolvedOf(stack, values, secretKeys);
 }
 
 /** Whether the program's code differs from the commit an update ran from (Pulumi records git.head when it can). */
@@ -112,6 +119,10 @@ class Session {
   notes: string[] = [];
   /** The hosts of the config the stack runs now, for verification and the budget. */
   hosts: ResolvedHost[] = [];
+  /** Why each service of that config rolls as it does. */
+  reasons: Record<string, string> = {};
+  /** The preview ran the program, type-checking it (the code a rollback runs too). */
+  private typeChecked = false;
   /** The containers of the state after the last update, for the budget. */
   lastContainers?: DeployedContainer[];
   private scratch?: string;
@@ -139,6 +150,7 @@ class Session {
       return 1;
     }
     this.hosts = this.loaded.resolved!.hosts;
+    this.reasons = rolloutReasons(this.loaded.resolved!);
     let tc;
     try {
       tc = findToolchain();
@@ -190,6 +202,7 @@ class Session {
     const mandatory = r.violations.filter((v) => v.enforcementLevel === "mandatory").length;
     if (mandatory) return { ok: false, note: `${mandatory} mandatory policy violation(s)` };
     if (!r.ok) return { ok: false, note: "the preview failed" };
+    this.typeChecked = true;
     const advisory = r.violations.length ? `; ${r.violations.length} advisory violation(s)` : "";
     return { ok: true, note: `would change: ${describeChanges(r.changes)}${advisory}` };
   }
@@ -199,8 +212,12 @@ class Session {
       stack, policy: this.policy, message,
       onOutput: this.verboseOutput(),
       onProgress: this.opts.verbose ? undefined : (line) => this.say("update", line),
+      onRollout: (line) => this.say("update", line),
+      reasons: this.reasons,
+      typeChecked: this.typeChecked,
     });
     run.changes = result.changes;
+    if (result.rollout?.length) run.rollout = result.rollout;
     run.violations.push(...result.violations.filter((v) => !run.violations.some((w) => w.policy === v.policy && w.resource === v.resource)));
     if (!result.ok) {
       run.error = result.error && conciseEngineError(result.error);
@@ -315,7 +332,11 @@ class Session {
     info.restoredSecrets = plan.secrets.map((s) => s.key);
     info.keptSecrets = plan.keptSecrets;
     info.missingSecrets = plan.missingSecrets;
-    this.hosts = hostsOfHistory(this.opts.stack, this.ctx.projectDir, target.config) ?? this.hosts;
+    const restored = resolvedOfHistory(this.opts.stack, this.ctx.projectDir, target.config);
+    if (restored) {
+      this.hosts = restored.hosts;
+      this.reasons = rolloutReasons(restored);
+    }
     const drift = codeDrift(this.ctx.projectDir, target);
     if (drift) this.notes.push(drift);
     const secrets = plan.keptSecrets.length ? `; ${plan.keptSecrets.length} secret(s) kept as they are (no value in the history)` : "";

@@ -40,8 +40,10 @@ export interface BudgetLine {
 export interface RunReport {
   /** The plan's phases as they ran, with their durations. */
   phases: PhaseRecord[];
-  /** The update's resource changes (summary.resourceChanges). */
+  /** The update's resource changes (summary.resourceChanges; a rolling update's summed). */
   changes?: OpMap;
+  /** The rolling update's lines: each replica rolled, or where the rollout stopped. */
+  rollout?: string[];
   /** The update's version in the stack's history. */
   version?: number;
   violations: EngineViolation[];
@@ -152,6 +154,7 @@ function runLines(title: string, r: RunReport): string[] {
   const lines = [`${title}: ${r.phases.map((p) => `${p.phase} ${seconds(p.ms)}${p.ok ? "" : " FAILED"}`).join(", ") || "nothing ran"}`];
   // A failed update reports no counts (the CLI exits non-zero): its failed resources say what happened.
   if (r.changes && Object.keys(r.changes).length) lines.push(`  changes: ${describeChanges(r.changes)}${r.version !== undefined ? ` (version ${r.version})` : ""}`);
+  if (r.rollout?.length) lines.push("  rollout:", ...r.rollout.map((l) => `    ${l}`));
   const mandatory = r.violations.filter(isMandatory);
   if (mandatory.length) lines.push(`  ${mandatory.length} mandatory policy violation(s):`, ...mandatory.map((v) => `    ${violationLine(v)}`));
   if (r.containers !== undefined) lines.push(`  containers: ${r.containers - r.failed.length} of ${r.containers} running, healthy and as declared`);

@@ -53,6 +53,16 @@ test("deployed: the headline, each phase's time, the changes and the budget", ()
   ]);
 });
 
+test("a rolling update: its lines, one per replica, under the changes", () => {
+  const lines = renderSummary(report({ run: run({ rollout: ["rolling 2 replica(s), one at a time: web (2 replica(s), start-first)", "web: replica 1/2 start-first: new healthy in 3.1 s, old stopped in 1.2 s"] }) }));
+  expect(lines.slice(2, 6)).toEqual([
+    "  changes: 2 replace, 5 unchanged (version 7)",
+    "  rollout:",
+    "    rolling 2 replica(s), one at a time: web (2 replica(s), start-first)",
+    "    web: replica 1/2 start-first: new healthy in 3.1 s, old stopped in 1.2 s",
+  ]);
+});
+
 test("refused: the mandatory violations, named by rule and resource", () => {
   const lines = renderSummary(report({
     outcome: "refused", exitCode: 1, budget: [],
