@@ -144,8 +144,15 @@ export const wholeStackUpdate: Rollout = {
   },
 };
 
+/**
+ * Entries read from the history at once. Without a page size `pulumi stack history` gives only the newest 10
+ * (CLI v3.248), and the file backend's versions are positions from the oldest (tools/deploy/history.ts), so a
+ * partial history numbers the newest entry 10 whatever it is; a rolling deploy writes several entries.
+ */
+export const HISTORY_PAGE_SIZE = 10_000;
+
 export async function readHistory(stack: Stack, showSecrets: boolean): Promise<Deployment[]> {
-  return numberHistory(await stack.history(undefined, undefined, showSecrets));
+  return numberHistory(await stack.history(HISTORY_PAGE_SIZE, 1, showSecrets));
 }
 
 export async function readTags(stack: Stack): Promise<Record<string, string>> {
