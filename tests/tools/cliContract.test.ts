@@ -4,7 +4,8 @@ import { HelpRequested, UsageError } from "../../tools/stackRun";
 
 /**
  * Every tool behind `npm run` answers the same way: --help or -h prints its usage and exits 0, an unknown flag
- * prints the usage and exits 2 (runMain in tools/stackRun.ts turns HelpRequested and UsageError into those). Each
+ * prints the usage and exits 2 (runMain in tools/stackRun.ts turns HelpRequested and UsageError into those), except
+ * `npm run status`, whose 2 means a host is down, so its usage error is 64 (tests/tools/status/ hold it to that). Each
  * tool's main is called here in process with both; one tool is then spawned to hold runMain to the exit codes and
  * streams. The shell tools (pulumi.sh, state.sh) have their own test in tests/scripts/pulumiCli.test.ts.
  */
@@ -25,6 +26,8 @@ const TOOLS: Record<string, () => Promise<Tool>> = {
   dockerRun: () => import("../../tools/dockerRun"),
   deploy: () => import("../../tools/deploy"),
   rollback: () => import("../../tools/rollback"),
+  status: () => import("../../tools/status"),
+  doctor: () => import("../../tools/doctor"),
 };
 
 describe.each(Object.keys(TOOLS))("%s", (name) => {
