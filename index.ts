@@ -75,6 +75,12 @@ export const hosts = Object.fromEntries(
         platformMb: report.platformMb,
         workloadMb: report.workloadMb,
         headroomMb: report.headroomMb,
+        // During `npm run deploy`: one extra replica of the largest start-first service (lib/rollout.ts).
+        atRestMb: report.atRestMb,
+        surgeMb: report.surgeMb,
+        surgeService: report.surge?.service,
+        rolloutPeakMb: report.rolloutPeakMb,
+        rolloutHeadroomMb: report.rolloutHeadroomMb,
       },
       logDisk: {
         diskGb: report.diskGb,

@@ -157,7 +157,7 @@ describe.each(["mini", "local"])("stack %s", (stack) => {
 
   test("the outputs, the pack and `npm run budget` count the same allocations (lib/labels.ts containerAllocation)", () => {
     type ServiceOutput = { tier: string; replicas: number; memoryMb: number; logMaxBytes: number };
-    type HostOutput = { memory: { declaredMb: number; platformMb: number; headroomMb: number }; logDisk: { maxBytes: number }; services: Record<string, ServiceOutput> };
+    type HostOutput = { memory: { declaredMb: number; platformMb: number; headroomMb: number; surgeMb: number; rolloutPeakMb: number };  logDisk: { maxBytes: number }; services: Record<string, ServiceOutput> };
     const hosts = outputs.hosts as Record<string, HostOutput>;
     const asPolicyResource = (r: RecordedResource) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs }) as unknown as PolicyResource;
     const violations: string[] = [];
@@ -169,7 +169,10 @@ describe.each(["mini", "local"])("stack %s", (stack) => {
       const group = pack.get(host)!;
       expect(group.allocations).toEqual(budget.filter((a) => a.host === host));
       const r = evaluateHost(group.budget, group.allocations);
-      expect(out.memory).toMatchObject({ declaredMb: r.declaredMb, platformMb: r.platformMb, headroomMb: r.headroomMb });
+      expect(out.memory).toMatchObject({
+        declaredMb: r.declaredMb, platformMb: r.platformMb, headroomMb: r.headroomMb,
+        atRestMb: r.atRestMb, surgeMb: r.surgeMb, surgeService: r.surge?.service, rolloutPeakMb: r.rolloutPeakMb, rolloutHeadroomMb: r.rolloutHeadroomMb,
+      });
       expect(out.logDisk.maxBytes).toBe(r.logBytes);
       const lines = Object.fromEntries(r.services.map((l) => [l.service, { tier: l.tier, replicas: l.replicas, memoryMb: l.memoryMb, logMaxBytes: l.logBytes }]));
       expect(Object.fromEntries(Object.entries(out.services).map(([k, v]) => [k, { tier: v.tier, replicas: v.replicas, memoryMb: v.memoryMb, logMaxBytes: v.logMaxBytes }]))).toEqual(lines);
