@@ -25,28 +25,17 @@ DOCKERD_PID=""
 SSHD_PID=""
 # shellcheck source-path=SCRIPTDIR source=lib/dockerd.sh
 . "$ROOT/scripts/ci/lib/dockerd.sh"
+# shellcheck source-path=SCRIPTDIR source=lib/sshd.sh
+. "$ROOT/scripts/ci/lib/sshd.sh"
 step() { echo "== doctor-test: $*"; }
 fail() {
   echo "doctor-test: FAIL: $*" >&2
   exit 1
 }
 
-# close_masters: ends the shared connections the doctor's ssh left (ControlPersist keeps them 10 minutes). A live
-# master is reused without a new handshake, so it would hide the next step's known_hosts change.
-close_masters() {
-  local cm
-  for cm in "$WORK"/cm-*; do
-    if [ -S "$cm" ]; then ssh -o ControlPath="$cm" -O exit placeholder >/dev/null 2>&1 || true; fi
-  done
-}
-
 cleanup() {
   local rc=$?
-  if [ -n "$SSHD_PID" ]; then
-    close_masters
-    kill "$SSHD_PID" 2>/dev/null || true
-    wait "$SSHD_PID" 2>/dev/null || true
-  fi
+  stop_private_sshd "$WORK"
   stop_private_dockerd
   rm -rf "$WORK"
   exit "$rc"
@@ -54,7 +43,6 @@ cleanup() {
 trap cleanup EXIT
 
 check_engine_prereqs ssh sshd ssh-keygen ssh-keyscan node || fail "prerequisites missing (.ci/run's apt-get line installs them: docker.io, openssh-server, busybox-static)"
-SSHD=$(command -v sshd)
 ME=$(id -un)
 START=$(date +%s)
 
@@ -65,71 +53,29 @@ DAEMON_VERSION=$(docker version --format '{{.Server.Version}}')
 SOCKET=$DOCKER_HOST
 
 step "private sshd on 127.0.0.1"
-ssh-keygen -q -t ed25519 -N "" -C doctor-test-host -f "$WORK/host_key"
-ssh-keygen -q -t ed25519 -N "" -C doctor-test-client -f "$WORK/client_key"
-cp "$WORK/client_key.pub" "$WORK/authorized_keys"
-# sshd refuses to start without its privilege separation directory, which Debian creates only when the service runs.
-[ -d /run/sshd ] || { mkdir -p /run/sshd && chmod 0755 /run/sshd; }
 # The session PATH with docker, and one without it (the second port): what sshd gives a non-interactive session.
 DOCKER_DIR=$(dirname "$(command -v docker)")
 GOOD_PATH="$DOCKER_DIR:/usr/bin:/bin"
 BAD_PATH=/nonexistent
-for attempt in 1 2 3 4 5; do
-  PORT=$((20000 + RANDOM % 20000))
-  BAD_PORT=$((PORT + 1))
-  cat >"$WORK/sshd_config" <<EOF
-Port $PORT
-Port $BAD_PORT
-ListenAddress 127.0.0.1
-HostKey $WORK/host_key
-PidFile $WORK/sshd.pid
-AuthorizedKeysFile $WORK/authorized_keys
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-AllowUsers $ME
+doctor_sshd_config() {
+  cat <<EOF
+Port $(($1 + 1))
 SetEnv DOCKER_HOST=$SOCKET PATH=$GOOD_PATH
-Match LocalPort $BAD_PORT
+Match LocalPort $(($1 + 1))
   SetEnv DOCKER_HOST=$SOCKET PATH=$BAD_PATH
 EOF
-  "$SSHD" -t -f "$WORK/sshd_config" || fail "sshd refused its config"
-  "$SSHD" -D -e -f "$WORK/sshd_config" 2>"$WORK/sshd.log" &
-  SSHD_PID=$!
-  for _ in $(seq 50); do
-    ssh-keyscan -t ed25519 -p "$PORT" 127.0.0.1 >"$WORK/known_hosts.good" 2>/dev/null && [ -s "$WORK/known_hosts.good" ] && break
-    kill -0 "$SSHD_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  [ -s "$WORK/known_hosts.good" ] && break
-  kill "$SSHD_PID" 2>/dev/null || true
-  wait "$SSHD_PID" 2>/dev/null || true
-  SSHD_PID=""
-  echo "sshd did not come up on port $PORT (attempt $attempt): $(tail -2 "$WORK/sshd.log")" >&2
-done
-[ -n "$SSHD_PID" ] || fail "no private sshd"
+}
+start_private_sshd "$WORK" doctor_sshd_config || fail "no private sshd"
+PORT=$SSHD_PORT
+BAD_PORT=$((PORT + 1))
+cp "$WORK/known_hosts" "$WORK/known_hosts.good"
 ssh-keyscan -t ed25519 -p "$BAD_PORT" 127.0.0.1 >>"$WORK/known_hosts.good" 2>/dev/null
 : >"$WORK/known_hosts.empty"
 
-# The client's own config, and a shim named ssh first on the doctor's PATH.
-cat >"$WORK/ssh_config" <<EOF
-Host 127.0.0.1
-  IdentityFile $WORK/client_key
-  IdentitiesOnly yes
-  IdentityAgent none
-  BatchMode yes
-  UserKnownHostsFile $WORK/known_hosts
-  GlobalKnownHostsFile /dev/null
-  ControlMaster auto
-  ControlPersist 60
-EOF
-mkdir -p "$WORK/bin"
-cat >"$WORK/bin/ssh" <<EOF
-#!/usr/bin/env bash
-exec $(command -v ssh) -F "$WORK/ssh_config" -o ControlPath="$WORK/cm-%C" "\$@"
-EOF
-chmod +x "$WORK/bin/ssh"
+# The client's own config (sharing one connection, as a mini's setup does), and a shim named ssh first on the
+# doctor's PATH.
+ssh_client_shim "$WORK" "  ControlMaster auto
+  ControlPersist 60"
 
 # stack FILE PORT: a one-host stack reached over ssh on PORT (a whole-GiB memoryMb this machine surely has).
 stack() {
@@ -192,7 +138,7 @@ expect_check "$WORK/ssh.json" colima-version fail "colima is not installed"
 [ "$rc" = 1 ] || fail "expected exit 1 (the Mac checks fail on Linux), got $rc"
 
 step "the host missing from known_hosts: the provider's StrictHostKeyChecking=yes refuses it"
-close_masters
+close_ssh_masters "$WORK"
 cp "$WORK/known_hosts.empty" "$WORK/known_hosts"
 rc=$(doctor "$WORK/Pulumi.doctorssh.yaml" "$WORK/nokey.json")
 expect_check "$WORK/nokey.json" known-hosts fail "ssh-keyscan -t ed25519 -p $PORT 127.0.0.1"
@@ -201,7 +147,7 @@ expect_check "$WORK/nokey.json" tailscale skip "ssh to the mini failed"
 [ "$rc" = 1 ] || fail "expected exit 1, got $rc"
 
 step "sessions without docker on PATH: the Homebrew PATH problem, for real"
-close_masters
+close_ssh_masters "$WORK"
 cp "$WORK/known_hosts.good" "$WORK/known_hosts"
 rc=$(doctor "$WORK/Pulumi.doctorpath.yaml" "$WORK/path.json")
 expect_check "$WORK/path.json" dial-stdio fail "the Homebrew PATH problem"

@@ -26,16 +26,14 @@ DOCKERD_PID=""
 SSHD_PID=""
 # shellcheck source-path=SCRIPTDIR source=lib/dockerd.sh
 . "$ROOT/scripts/ci/lib/dockerd.sh"
+# shellcheck source-path=SCRIPTDIR source=lib/sshd.sh
+. "$ROOT/scripts/ci/lib/sshd.sh"
 step() { echo "== status-test: $*"; }
 fail() { echo "status-test: FAIL: $*" >&2; exit 1; }
 cleanup() {
   set +e
-  # The provider's ControlPersist=10m would keep the shared connection open after the test: close it.
-  for cm in "$WORK"/cm-*; do [ -S "$cm" ] && ssh -o ControlPath="$cm" -O exit placeholder >/dev/null 2>&1; done
-  if [ -n "$SSHD_PID" ]; then
-    kill "$SSHD_PID" 2>/dev/null
-    wait "$SSHD_PID" 2>/dev/null
-  fi
+  # The provider's ControlPersist=10m would keep the shared connection open after the test: stop closes it.
+  stop_private_sshd "$WORK"
   stop_private_dockerd
   rm -rf "$WORK"
 }
@@ -51,54 +49,12 @@ busybox_rootfs "$WORK/rootfs"
 docker_import "$WORK/rootfs" "$IMAGE"
 
 step "a private sshd on 127.0.0.1 whose sessions reach that daemon"
-chmod 755 "$WORK"
-ssh-keygen -q -t ed25519 -N "" -C status-test-host -f "$WORK/host_key"
-ssh-keygen -q -t ed25519 -N "" -C status-test-client -f "$WORK/client_key"
-cp "$WORK/client_key.pub" "$WORK/authorized_keys"
-# sshd refuses to start without its privilege separation directory, which Debian creates only when the service runs.
-[ -d /run/sshd ] || { mkdir -p /run/sshd && chmod 0755 /run/sshd; }
-for attempt in 1 2 3 4 5; do
-  SSH_PORT=$((20000 + RANDOM % 20000))
-  cat > "$WORK/sshd_config" <<CONF
-Port $SSH_PORT
-ListenAddress 127.0.0.1
-HostKey $WORK/host_key
-PidFile $WORK/sshd.pid
-AuthorizedKeysFile $WORK/authorized_keys
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-AllowUsers $(id -un)
-SetEnv DOCKER_HOST=$DOCKER_HOST PATH=$(dirname "$(command -v docker)"):/usr/bin:/bin
-CONF
-  "$(command -v sshd)" -D -e -f "$WORK/sshd_config" 2> "$WORK/sshd.log" &
-  SSHD_PID=$!
-  for _ in $(seq 50); do
-    ssh-keyscan -t ed25519 -p "$SSH_PORT" 127.0.0.1 > "$WORK/known_hosts" 2>/dev/null && [ -s "$WORK/known_hosts" ] && break
-    kill -0 "$SSHD_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  [ -s "$WORK/known_hosts" ] && break
-  kill "$SSHD_PID" 2>/dev/null || true
-  wait "$SSHD_PID" 2>/dev/null || true
-  SSHD_PID=""
-  echo "sshd did not come up on port $SSH_PORT (attempt $attempt): $(tail -2 "$WORK/sshd.log")" >&2
-done
-[ -n "$SSHD_PID" ] || fail "no private sshd"
-cat > "$WORK/ssh_config" <<CONF
-Host 127.0.0.1
-  IdentityFile $WORK/client_key
-  IdentitiesOnly yes
-  IdentityAgent none
-  BatchMode yes
-  UserKnownHostsFile $WORK/known_hosts
-  GlobalKnownHostsFile /dev/null
-CONF
-mkdir -p "$WORK/bin"
-printf '#!/usr/bin/env bash\nexec %s -F %q -o ControlPath=%q "$@"\n' "$(command -v ssh)" "$WORK/ssh_config" "$WORK/cm-%C" > "$WORK/bin/ssh"
-chmod +x "$WORK/bin/ssh"
+status_sshd_config() {
+  echo "SetEnv DOCKER_HOST=$DOCKER_HOST PATH=$(dirname "$(command -v docker)"):/usr/bin:/bin"
+}
+start_private_sshd "$WORK" status_sshd_config || fail "no private sshd"
+SSH_PORT=$SSHD_PORT
+ssh_client_shim "$WORK"
 
 step "tests/tools/status/daemon.test.ts against $DOCKER_HOST"
 cd "$ROOT"
