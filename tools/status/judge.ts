@@ -4,7 +4,7 @@ import { Tier } from "../../lib/naming";
 import { BACKUP_SERVICE } from "../../lib/platform/backup/sources";
 import { Inspect } from "../engine/daemon";
 import { envelopeProblems } from "../engine/envelope";
-import { Schedule, parseSchedule, previousFiring } from "./cron";
+import { Schedule, parseSchedule, previousFiring } from "../../lib/platform/backup/schedule";
 import { DeclaredContainer, DeclaredHost, DeclaredStack, replicaKey } from "./declared";
 import { Observation, ObservedContainer, OOM_LOOKBACK_MS } from "./observe";
 import { RUNBOOK, RunbookSection } from "./runbook";
@@ -214,8 +214,8 @@ function judgeBackups(host: DeclaredHost, obs: Extract<Observation, { reachable:
   try {
     schedule = parseSchedule(b.schedule);
   } catch (e) {
-    // The config contract checks the expression's shape only; a field out of range reaches here. Lateness cannot
-    // be judged then, and offen refuses the expression too.
+    // The config contract refuses an expression parseSchedule cannot read, so only a stack file edited past the
+    // contract reaches here. Lateness cannot be judged then.
     problems.push(problem("backup-unreadable", `host ${host.name}`, `backup.schedule ${JSON.stringify(b.schedule)} cannot be read: ${(e as Error).message}`, "backuptooold"));
     return { enabled: true, schedule: b.schedule, state: "unreadable", newestArchive: null, expectedSince: null, archives: 0, volumes: [] };
   }

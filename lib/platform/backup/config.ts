@@ -3,6 +3,7 @@ import { isPostgres } from "../../images";
 import { describeValue } from "../../config/errors";
 import { positiveInt, resourceName } from "../../config/primitives";
 import { CheckContext, checkSecretRef } from "../../config/secrets";
+import { CronError, parseSchedule } from "./schedule";
 
 /**
  * Volume backups per host: one offen/docker-volume-backup container per host archives every volume marked
@@ -10,15 +11,18 @@ import { CheckContext, checkSecretRef } from "../../config/secrets";
  * S3-compatible bucket. Every credential is the NAME of a secret config key, never its value.
  */
 
-/** Cron as offen reads it: 5 fields (or 6 with seconds) or a descriptor such as @daily. Checked for shape only. */
-const CRON_FIELD = /^[0-9A-Za-z*?/,-]+$/;
-const DESCRIPTORS = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"];
-export const cronExpression = z.string().refine((s) => {
-  const t = s.trim();
-  if (DESCRIPTORS.includes(t) || /^@every \d+[smh]$/.test(t)) return true;
-  const fields = t.split(/\s+/);
-  return (fields.length === 5 || fields.length === 6) && fields.every((f) => CRON_FIELD.test(f));
-}, (s) => ({ message: `expected a cron expression such as "0 3 * * *" (5 fields) or "@daily", got ${describeValue(s)}` }));
+/** Cron as offen reads it (./schedule.ts): 5 fields (or 6 with seconds), a descriptor such as @daily, or @every 6h. */
+export const cronExpression = z.string().superRefine((s, ctx) => {
+  try {
+    parseSchedule(s);
+  } catch (e) {
+    if (!(e instanceof CronError)) throw e;
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `expected a cron expression such as "0 3 * * *" (5 fields) or "@daily", got ${describeValue(s)}: ${e.message}`,
+    });
+  }
+});
 
 /** HH:MM, 24 h, UTC (containers run on UTC). */
 export const timeOfDay = z.string().refine((s) => /^([01]\d|2[0-3]):[0-5]\d$/.test(s), (s) => ({

@@ -40,10 +40,18 @@ test.each([
   expect(backupSchema.safeParse({ schedule }).success).toBe(true);
 });
 
-test.each([["daily"], ["0 3 * *"], ["0 3 * * * * *"], ["0 3 * * ;rm"]])("cron %s is rejected with the key path", (schedule) => {
-  expect(problemsOf({ enabled: true, schedule })).toEqual([
-    `backup.schedule: expected a cron expression such as "0 3 * * *" (5 fields) or "@daily", got ${JSON.stringify(schedule)}`,
-  ]);
+test.each([
+  ["daily", "expected 5 fields (or 6 with seconds first), got 1"],
+  ["0 3 * *", "expected 5 fields (or 6 with seconds first), got 4"],
+  ["0 3 * * * * *", "expected 5 fields (or 6 with seconds first), got 7"],
+  ["0 3 * * ;rm", "Invalid characters, got value: ;rm"],
+  ["60 3 * * *", "got value 60 expected range 0-59"],
+  ["@fortnightly", "unknown descriptor @fortnightly"],
+])("cron %s is rejected with the key path and the reason", (schedule, reason) => {
+  const problems = problemsOf({ enabled: true, schedule });
+  expect(problems).toHaveLength(1);
+  expect(problems[0]).toContain(`backup.schedule: expected a cron expression such as "0 3 * * *" (5 fields) or "@daily", got ${JSON.stringify(schedule)}: `);
+  expect(problems[0]).toContain(reason);
 });
 
 test("dumpTime must be HH:MM", () => {
