@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # End to end on a real dockerd with the real engine: the shipped local stack deployed by the real Pulumi CLI,
-# docker provider and policy pack, then checked on the daemon itself (tools/engine/e2e.ts lists the steps).
+# docker provider and policy pack, then checked on the daemon itself (tools/engine/e2e.ts lists the steps); then
+# `npm run deploy` and `npm run rollback` on the same daemon (tests/engine/deploy.test.ts, its daemon part): a
+# 3-replica pool's rolling image bump polled every 250 ms, a broken image rolled back, a database's stop/start gap,
+# and the mutation (every replica replaced at once) that the same check must catch. Their figures are printed.
 #
 # Starts its own dockerd (Debian's docker.io, 20.10; a Colima VM runs a newer Docker) with networking, builds
 # every image the stack runs on it (scripts/ci/lib/e2e-images.sh: no registry can be reached here), and uses
@@ -51,4 +54,8 @@ mapfile -t refs < <(npm run --silent check -- --stack local --json 2>/dev/null |
 build_e2e_images "$work/images.json" "${refs[@]}" "redis:7.4.3-alpine=next"
 say "engine steps"
 node -r ./tools/register.js tools/engine/e2e.ts --docker-host "$DOCKER_HOST" --images "$work/images.json" --work "$work"
+say "deploy and rollback on the daemon: rolling updates (tests/engine/deploy.test.ts)"
+MINIDOCK_TEST_DOCKER_HOST="$DOCKER_HOST" MINIDOCK_DEPLOY_FIGURES="$work/deploy-figures.json" \
+  npx jest -c jest.engine.config.js tests/engine/deploy.test.ts -t "on a daemon"
+say "deploy figures: $(tr -d '\n' < "$work/deploy-figures.json" | tr -s ' ')"
 say "passed"
