@@ -3,7 +3,9 @@
  * deployment, on the user's real stack (its backend and secrets provider as configured).
  *
  *   preview  the real preview with the policy pack (policies/, policies/<stack>.json): a mandatory violation stops it
- *   update   `pulumi up` with the same pack
+ *   update   a rolling update with the same pack (tools/deploy/rollingRollout.ts): everything but the rolling
+ *            containers in one `pulumi up`, then one targeted `pulumi up` per replica of each replicated or
+ *            start-first service, each healthy before the next; a replica that is not stops the rollout
  *   verify   every container in the stack's state runs, is healthy (within its healthcheck's start period and
  *            interval x retries) and is as declared, read from each host's Docker daemon
  *   record   the update's version becomes the stack's last verified deployment (stack tag minidock:verified-version)

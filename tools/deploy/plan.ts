@@ -6,7 +6,8 @@
  *   deploy:    preview → update → verify → record      a failed update or verification → the rollback plan
  *   rollback:  restore-config → update → verify → record
  *
- * "update" is whatever Rollout the command uses (tools/deploy/engine.ts): the whole stack in one `up` today.
+ * "update" is whatever Rollout the command uses (tools/deploy/engine.ts): the rolling update by default
+ * (tools/deploy/rollingRollout.ts).
  */
 export type PhaseName = "preview" | "update" | "verify" | "record" | "restore-config";
 
