@@ -5,6 +5,7 @@ import { EngineEvent, LocalWorkspace, OpMap, PulumiCommand, Stack } from "@pulum
 import { EngineViolation, engineError, isMandatory, violationOf } from "../engine/preview";
 import { Toolchain } from "../engine/toolchain";
 import { Deployment, numberHistory } from "./history";
+import type { PreviewStep } from "./rolling";
 import type { RolloutPlan } from "./rolling";
 
 /**
@@ -45,12 +46,22 @@ export interface PreviewOutcome {
   ok: boolean;
   violations: EngineViolation[];
   changes: OpMap;
+  /** Every step the engine would take, with its inputs: what the rolling update plans from. */
+  steps: PreviewStep[];
   error?: string;
+}
+
+/** A preview event's step as tools/deploy/rolling.ts plans from it. */
+export function previewStepOf(e: EngineEvent): PreviewStep | undefined {
+  const m = e.resourcePreEvent?.metadata;
+  if (!m) return undefined;
+  return { op: m.op, urn: m.urn, type: m.type, inputs: (m.new ?? m.old)?.inputs as Record<string, unknown> | undefined };
 }
 
 /** The real preview of the user's stack with the policy pack: not ok on a mandatory violation or any engine error. */
 export async function previewStack(stack: Stack, policy: PolicyArgs, opts: { onOutput?: (t: string) => void } = {}): Promise<PreviewOutcome> {
   const violations: EngineViolation[] = [];
+  const steps: PreviewStep[] = [];
   try {
     const r = await stack.preview({
       ...policy,
@@ -59,11 +70,13 @@ export async function previewStack(stack: Stack, policy: PolicyArgs, opts: { onO
       onEvent: (e) => {
         const v = violationOf(e);
         if (v) violations.push(v);
+        const step = previewStepOf(e);
+        if (step) steps.push(step);
       },
     });
-    return { ok: !violations.some(isMandatory), violations, changes: r.changeSummary };
+    return { ok: !violations.some(isMandatory), violations, changes: r.changeSummary, steps };
   } catch (e) {
-    return { ok: false, violations, changes: {}, error: engineError(e) };
+    return { ok: false, violations, changes: {}, steps, error: engineError(e) };
   }
 }
 
@@ -96,6 +109,12 @@ export interface RolloutContext {
   reasons?: Record<string, string>;
   /** This code has just been type-checked by the engine (deploy's preview): the rollout's runs need not check it again. */
   typeChecked?: boolean;
+  /**
+   * The steps of a preview of this very stack, program and config that has just run with the policy pack
+   * (deploy's own): the rollout plans from them instead of previewing again, and its updates need not run the
+   * pack again.
+   */
+  previewed?: PreviewStep[];
   now?: () => number;
 }
 

@@ -1,6 +1,6 @@
 import type { EngineEvent, OpMap, Stack, UpOptions } from "@pulumi/pulumi/automation";
 import { EngineViolation, engineError, violationOf } from "../engine/preview";
-import { Rollout, RolloutContext, RolloutResult, stepLine } from "./engine";
+import { Rollout, RolloutContext, RolloutResult, previewStepOf, stepLine } from "./engine";
 import { PreviewStep, RolloutPlan, StepTimes, planRollout, replicaLine, stoppedLine } from "./rolling";
 
 /**
@@ -12,21 +12,29 @@ import { PreviewStep, RolloutPlan, StepTimes, planRollout, replicaLine, stoppedL
  * service's stopGraceSeconds). A failed unit ends the rollout: the replicas not yet rolled are untouched.
  */
 
-/** The real preview's steps, without the policy pack (each update below runs with it, and refuses on its own). */
+/**
+ * The real preview's steps, without the policy pack: when deploy has not just previewed with it (a rollback), the
+ * rollout's first update runs the pack and refuses on its own.
+ */
 export async function previewSteps(stack: Stack): Promise<PreviewStep[]> {
   const steps: PreviewStep[] = [];
   await stack.preview({
     color: "never",
     onEvent: (e: EngineEvent) => {
-      const m = e.resourcePreEvent?.metadata;
-      if (!m) return;
-      steps.push({ op: m.op, urn: m.urn, type: m.type, inputs: (m.new ?? m.old)?.inputs as Record<string, unknown> | undefined });
+      const step = previewStepOf(e);
+      if (step) steps.push(step);
     },
   });
   return steps;
 }
 
 interface Accumulated {
+  /**
+   * Whether the policy pack has judged this rollout's program and config: deploy's preview, or the rollout's
+   * first update with the pack. The engine runs the whole program on every update, targeted or not, so once is
+   * enough; each further run of the pack costs a process and the pack's load (seconds per replica on 2 cores).
+   */
+  judged: boolean;
   changes: OpMap;
   touched: string[];
   violations: EngineViolation[];
@@ -50,7 +58,7 @@ async function upOnce(ctx: RolloutContext, acc: Accumulated, opts: Pick<UpOption
   const touched: string[] = [];
   try {
     const r = await ctx.stack.up({
-      ...ctx.policy,
+      ...(acc.judged ? {} : ctx.policy),
       ...opts,
       color: "never",
       message,
@@ -75,7 +83,9 @@ async function upOnce(ctx: RolloutContext, acc: Accumulated, opts: Pick<UpOption
       },
     });
     addChanges(acc.changes, r.summary.resourceChanges);
-    return { ok: r.summary.result === "succeeded", touched };
+    const ok = r.summary.result === "succeeded";
+    if (ok) acc.judged = true;
+    return { ok, touched };
   } catch (e) {
     return { ok: false, error: engineError(e), touched };
   }
@@ -108,13 +118,13 @@ export const rollingUpdate: Rollout = {
   name: "rolling update",
   async run(ctx) {
     const startedAt = new Date();
-    const acc: Accumulated = { changes: {}, touched: [], violations: [], times: new Map(), lines: [] };
+    const acc: Accumulated = { judged: ctx.previewed !== undefined, changes: {}, touched: [], violations: [], times: new Map(), lines: [] };
     const result = (ok: boolean, error?: string, plan?: RolloutPlan): RolloutResult => ({
       ok, changes: acc.changes, touched: acc.touched, violations: acc.violations, error, startedAt, rollout: acc.lines, plan,
     });
     let plan: RolloutPlan;
     try {
-      plan = planRollout(await withTranspileOnly(ctx.stack, ctx.typeChecked === true, () => previewSteps(ctx.stack)));
+      plan = planRollout(ctx.previewed ?? await withTranspileOnly(ctx.stack, ctx.typeChecked === true, () => previewSteps(ctx.stack)));
     } catch (e) {
       return result(false, engineError(e));
     }

@@ -20,6 +20,7 @@ import { rollingUpdate } from "./rollingRollout";
 import {
   Deployment, TargetChoice, VERIFIED_TAG, changedKeys, chooseRollbackTarget, historyLines, recordVerified, updateSince, verifiedVersions,
 } from "./history";
+import type { PreviewStep } from "./rolling";
 import { PhaseName, PhaseOutcome, PhaseRecord, PlanRun, deployPlan, exitCodeOf, outcomeOf, rollbackPlan, runPlan } from "./plan";
 import { restorePlan, stackFileName, writeScratchProject } from "./restore";
 import {
@@ -123,6 +124,8 @@ class Session {
   reasons: Record<string, string> = {};
   /** The preview ran the program, type-checking it (the code a rollback runs too). */
   private typeChecked = false;
+  /** The steps of deploy's own preview (with the pack) of the repository's stack, for its rolling update. */
+  private previewed?: PreviewStep[];
   /** The containers of the state after the last update, for the budget. */
   lastContainers?: DeployedContainer[];
   private scratch?: string;
@@ -203,6 +206,7 @@ class Session {
     if (mandatory) return { ok: false, note: `${mandatory} mandatory policy violation(s)` };
     if (!r.ok) return { ok: false, note: "the preview failed" };
     this.typeChecked = true;
+    this.previewed = r.steps;
     const advisory = r.violations.length ? `; ${r.violations.length} advisory violation(s)` : "";
     return { ok: true, note: `would change: ${describeChanges(r.changes)}${advisory}` };
   }
@@ -215,6 +219,8 @@ class Session {
       onRollout: (line) => this.say("update", line),
       reasons: this.reasons,
       typeChecked: this.typeChecked,
+      // Only the stack deploy previewed: a rollback updates a scratch project's copy with another config.
+      previewed: stack === this.repoStack ? this.previewed : undefined,
     });
     run.changes = result.changes;
     if (result.rollout?.length) run.rollout = result.rollout;

@@ -1,7 +1,8 @@
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { TYPE } from "../../../lib/dockerTypes";
 import { LABEL, toLabelList } from "../../../lib/labels";
-import { RolloutContext } from "../../../tools/deploy/engine";
+import { RolloutContext, previewStepOf } from "../../../tools/deploy/engine";
+import type { PreviewStep } from "../../../tools/deploy/rolling";
 import { rollingUpdate } from "../../../tools/deploy/rollingRollout";
 
 /**
@@ -91,7 +92,7 @@ function context(stack: Stack, clock: { t: number }, extra: Partial<RolloutConte
 }
 
 describe("rollingUpdate", () => {
-  test("first everything but the pool (image, the database), then one targeted update per replica, each with the pack", async () => {
+  test("first everything but the pool (image, the database), then one targeted update per replica; the pack judges the first only", async () => {
     const clock = { t: 0 };
     const f = fakeStack({ clock });
     const { ctx, lines } = context(f.stack, clock);
@@ -103,7 +104,8 @@ describe("rollingUpdate", () => {
       [[urn("agent-2")], undefined],
       [[urn("agent-3")], undefined],
     ]);
-    expect(f.ups.every((u) => JSON.stringify(u.policyPacks) === '["policies"]')).toBe(true);
+    // The engine runs the whole program on every update: once judged by the pack, the targeted ones skip it.
+    expect(f.ups.map((u) => u.policyPacks)).toEqual([["policies"], undefined, undefined, undefined]);
     expect(lines).toEqual([
       "rolling 3 replica(s), one at a time: agent (3 replica(s), start-first)",
       "postgres: stop-first (it writes to volume pgdata of its own): stopped, then started; gap 5.3 s",
@@ -114,6 +116,22 @@ describe("rollingUpdate", () => {
     expect(r.rollout).toEqual(lines);
     // Summed over the updates; "same" counted once.
     expect(r.changes).toEqual({ replace: 5, same: 10 });
+  });
+
+  test("after deploy's own preview with the pack: its steps are the plan (no second preview) and no update runs the pack", async () => {
+    const clock = { t: 0 };
+    const f = fakeStack({ clock });
+    const steps: PreviewStep[] = [];
+    for (const e of previewEvents()) {
+      const step = previewStepOf(e);
+      if (step) steps.push(step);
+    }
+    const { ctx } = context(f.stack, clock, { previewed: steps });
+    expect((await rollingUpdate.run(ctx)).ok).toBe(true);
+    expect(f.previews).toEqual([]);
+    expect(f.ups.map((u) => [u.target?.[0], u.policyPacks])).toEqual([
+      [undefined, undefined], [urn("agent-1"), undefined], [urn("agent-2"), undefined], [urn("agent-3"), undefined],
+    ]);
   });
 
   test("a replica not healthy in time stops the rollout: the replicas after it are never updated", async () => {
