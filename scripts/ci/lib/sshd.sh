@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# A private sshd on 127.0.0.1 in front of a private dockerd (lib/dockerd.sh), so the CI checks reach the daemon the
+# A private sshd on 127.0.0.1 in front of a private dockerd (scripts/ci/lib/dockerd.sh), so the CI checks reach the daemon the
 # way a mini is reached: OpenSSH and `docker system dial-stdio`. Its own host key, authorized key and config, and a
 # client shim with its own config: nothing under /etc/ssh or ~/.ssh is read or written. Sourced, not run; needs
 # root and Debian's openssh-server (.ci/run installs it).
