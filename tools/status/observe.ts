@@ -2,7 +2,7 @@ import type Docker from "dockerode";
 import { LABEL } from "../../lib/labels";
 import { PROJECT } from "../../lib/naming";
 import { BACKUP_SERVICE } from "../../lib/platform/backup/sources";
-import { demuxLogs, toContainerView } from "../deploy/docker";
+import { SSH_SESSIONS_PER_HOST, demuxLogs, toContainerView } from "../deploy/docker";
 import { ContainerView } from "../deploy/verify";
 import { DeclaredHost } from "./declared";
 
@@ -151,13 +151,11 @@ async function archives(docker: Docker, containerId: string, dir: string, prefix
 }
 
 /**
- * Requests in flight to one host at a time. Over ssh:// every request is one `docker system dial-stdio` session on
- * the host's multiplexed connection, and sshd refuses sessions past its MaxSessions (10 by default) on one
- * connection; before the shared connection exists, each is a connection of its own, and sshd drops those past
- * MaxStartups (10). Measured against a private sshd: 40 requests at once over one connection, 2 refused; 16 at once
- * without one, 1 dropped. The first request (info) goes alone, so the shared connection is up before the rest.
+ * Requests in flight to one host at a time: over ssh:// the agent allows no more sessions than this anyway
+ * (tools/deploy/docker.ts says why); a socket gets the same pace. The first request (info) goes alone, so the
+ * shared connection is up before the rest.
  */
-export const CONCURRENCY = 4;
+export const CONCURRENCY = SSH_SESSIONS_PER_HOST;
 
 /** `fn` over `items`, at most `limit` at a time, results in the items' order. */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
-import { demuxLogs, dockerClient, inspectContainer, logTail, sshDialArgs, toContainerView } from "../../../tools/deploy/docker";
+import { SSH_SESSIONS_PER_HOST, demuxLogs, dockerClient, inspectContainer, logTail, sshDialArgs, toContainerView } from "../../../tools/deploy/docker";
 import { tempDir } from "../../support/tmp";
 
 /**
@@ -122,6 +122,38 @@ s.on("end", () => process.exit(0));
     expect(calls).toHaveLength(3);
     for (const argv of calls) expect(argv.slice(-7)).toEqual(["-l", "dev", "--", "mac-mini.example.ts.net", "docker", "system", "dial-stdio"]);
     expect(calls[0]).toContain("StrictHostKeyChecking=yes");
+  });
+
+  test("ssh://: at most SSH_SESSIONS_PER_HOST dial-stdio sessions at once; the rest wait their turn", async () => {
+    // Each fake ssh logs its start and its end (the daemon closing, or the agent killing it when it has no more
+    // requests for it); the daemon's answers come 150 ms late, so 12 inspects at once would overlap.
+    const events = path.join(dir, "ssh-events.log");
+    const slowSsh = path.join(dir, "ssh-slow");
+    fs.writeFileSync(slowSsh, `#!${process.execPath}
+const fs = require("fs"), net = require("net");
+fs.appendFileSync(${JSON.stringify(events)}, "+\\n");
+const end = () => { fs.appendFileSync(${JSON.stringify(events)}, "-\\n"); process.exit(0); };
+process.on("SIGTERM", end);
+const s = net.connect(${JSON.stringify(socket)});
+process.stdin.pipe(s);
+s.on("data", (d) => setTimeout(() => process.stdout.write(d), 150));
+s.on("end", () => setTimeout(end, 160));
+`, { mode: 0o755 });
+    const docker = dockerClient({ name: "mini", dockerHost: "ssh://dev@mac-mini.example.ts.net" }, { sshCommand: slowSsh });
+    const found = await Promise.all(Array.from({ length: 12 }, () => inspectContainer(docker, "minidock-web-1")));
+    expect(found.every((c) => c?.Name === "/minidock-web-1")).toBe(true);
+    // The agent ends its idle sessions once the queue is empty; wait for their "-".
+    for (let i = 0; i < 50 && (fs.readFileSync(events, "utf8").match(/-/g) ?? []).length < (fs.readFileSync(events, "utf8").match(/\+/g) ?? []).length; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    let open = 0;
+    let most = 0;
+    for (const e of fs.readFileSync(events, "utf8").trim().split("\n")) {
+      open += e === "+" ? 1 : -1;
+      most = Math.max(most, open);
+    }
+    expect(open).toBe(0);
+    expect(most).toBe(SSH_SESSIONS_PER_HOST);
   });
 
   test("ssh:// that fails: the error names ssh and carries its stderr", async () => {
