@@ -52,6 +52,7 @@ const BAD: Record<string, { rule: string; resource: string }> = {
   "bad-no-healthcheck": { rule: "hardening-healthcheck", resource: "web-1" },
   "bad-restart-no": { rule: "hardening-restart-policy", resource: "web-1" },
   "bad-over-budget": { rule: "budget-host-memory", resource: "mini-docker" },
+  "bad-rollout-surge": { rule: "budget-host-memory", resource: "mini-docker" },
 };
 // bad-bind-all runs in text mode (to check the preview-style grouping), bad-privileged as SARIF; the others in process.
 const TEXT_MODE = "bad-bind-all";
@@ -148,6 +149,13 @@ describe("npm run check", () => {
       expect(errors.map((x) => x.ruleId)).toEqual([want.rule]);
       expect(errors[0].locations![0].logicalLocations![0].fullyQualifiedName).toMatch(new RegExp(`::${want.resource}$`));
     }
+  });
+
+  test("a stack that fits at rest but not during its own rollout is refused, with the surge in the arithmetic", async () => {
+    const [v] = (await verdict("bad-rollout-surge")).filter((x) => x.enforcementLevel === "mandatory");
+    expect(v.message).toMatch(
+      /^hosts.mini.memoryMb: 3840 MB at rest \(3328 declared \+ 512 reserve\) \+ 1024 rollout surge \(one extra worker replica, start-first\) = 4864 > 4096 budget/,
+    );
   });
 
   test("the over-budget stack names the host and shows the arithmetic", async () => {
