@@ -250,6 +250,12 @@ else describe("status on a real dockerd", () => {
 
   test("the same host reached as a mini is, over ssh:// (OpenSSH, docker system dial-stdio): the same verdict", () => {
     if (!SSH || !SSH_PATH) throw new Error("MINIDOCK_STATUS_SSH and MINIDOCK_STATUS_SSH_PATH are not set: scripts/ci/status-test.sh sets them");
+    // The two reads are seconds apart: a health still "starting" (the backup container's first check comes 30 s
+    // after its start) could turn in between and make them differ. Compare once every healthcheck has answered.
+    const deadline = Date.now() + 90_000;
+    const starting = () => daemon.docker(["ps", "-q", "--filter", "label=minidock.project=minidock", "--filter", "health=starting"]).stdout.trim();
+    while (starting() !== "" && Date.now() < deadline) spawnSync("sleep", ["1"]);
+    expect(starting()).toBe("");
     const local = status();
     const sshFile = path.join(tempDir("minidock-status-ssh-"), `Pulumi.${STACK}.yaml`);
     fs.writeFileSync(sshFile, stackFile(`ssh://${SSH}`));
