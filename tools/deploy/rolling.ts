@@ -1,5 +1,6 @@
 import { TYPE } from "../../lib/dockerTypes";
 import { LABEL, fromLabelList } from "../../lib/labels";
+import { seconds } from "./summary";
 
 /**
  * The rolling update's plan, from the steps of the real preview: which containers roll one replica at a time, and
@@ -132,8 +133,6 @@ export interface StepTimes {
   done: Record<string, number>;
 }
 
-const secondsText = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
 /**
  * The line a rolled replica gets: start-first, how long the new one took to be healthy (the provider's create
  * waits for its healthcheck) and that the old one was stopped after; stop-first, the gap from the old one's stop
@@ -145,13 +144,13 @@ export function replicaLine(u: { service: string; order: string; replica?: numbe
   const created = t.started["create-replacement"] !== undefined && t.done["create-replacement"] !== undefined;
   if (u.order === "start-first") {
     if (!created) return `${who}${why}: replaced (${Object.keys(t.done).join(", ") || "no step timings"})`;
-    const healthy = `new healthy in ${secondsText(t.done["create-replacement"] - t.started["create-replacement"])}`;
-    const stopped = t.done["delete-replaced"] !== undefined ? `old stopped in ${secondsText(t.done["delete-replaced"] - (t.started["delete-replaced"] ?? t.done["delete-replaced"]))}` : "old not stopped yet";
+    const healthy = `new healthy in ${seconds(t.done["create-replacement"] - t.started["create-replacement"])}`;
+    const stopped = t.done["delete-replaced"] !== undefined ? `old stopped in ${seconds(t.done["delete-replaced"] - (t.started["delete-replaced"] ?? t.done["delete-replaced"]))}` : "old not stopped yet";
     return `${who}${why}: ${healthy}, ${stopped}`;
   }
   const stopAt = t.started["delete-replaced"];
   if (stopAt === undefined || !created) return `${who}${why}: replaced (${Object.keys(t.done).join(", ") || "no step timings"})`;
-  return `${who}${why}: stopped, then started; gap ${secondsText(t.done["create-replacement"] - stopAt)}`;
+  return `${who}${why}: stopped, then started; gap ${seconds(t.done["create-replacement"] - stopAt)}`;
 }
 
 /** What a targeted update's failure leaves: the replicas not yet replaced keep serving. */
